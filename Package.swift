@@ -1,0 +1,33 @@
+// swift-tools-version: 6.1
+import PackageDescription
+
+// The folder tree is the data flow:
+// image (ImageAccess) -> container, volumes, extents (APFSFormat) -> region map (RegionMap, BlockScan)
+// -> findings, verdict (Triage) -> report (Reporting) -> ringo (CLI).
+let package = Package(
+  name: "Ringo",
+  platforms: [.macOS(.v15)],
+  products: [
+    .executable(name: "ringo", targets: ["ringo"]),
+  ],
+  dependencies: [
+    .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+    .package(url: "https://github.com/apple/swift-crypto", from: "4.5.2"),
+  ],
+  targets: [
+    // image: read-only, memory-mapped evidence access and bounds-checked reading.
+    .target(
+      name: "ImageAccess",
+      dependencies: [.product(name: "Crypto", package: "swift-crypto")]
+    ),
+    .executableTarget(
+      name: "ringo",
+      dependencies: [
+        "ImageAccess",
+        .product(name: "ArgumentParser", package: "swift-argument-parser"),
+      ]
+    ),
+    .testTarget(name: "ImageAccessTests", dependencies: ["ImageAccess"]),
+  ],
+  swiftLanguageModes: [.v6]
+)
