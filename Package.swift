@@ -20,6 +20,8 @@ let package = Package(
       name: "ImageAccess",
       dependencies: [.product(name: "Crypto", package: "swift-crypto")]
     ),
+    // region map: classified byte runs, shared by the structure walk and the content scanner.
+    .target(name: "RegionMap"),
     .executableTarget(
       name: "ringo",
       dependencies: [
@@ -28,6 +30,7 @@ let package = Package(
       ]
     ),
     .testTarget(name: "ImageAccessTests", dependencies: ["ImageAccess"]),
+    .testTarget(name: "RegionMapTests", dependencies: ["RegionMap"]),
   ],
   swiftLanguageModes: [.v6]
 )
