@@ -5,6 +5,14 @@ import ImageAccess
 struct Ringo: ParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "ringo",
-    abstract: "Forensic triage of Apple disk images: can the data be recovered, and if not, why not?"
+    abstract: "Forensic triage of Apple disk images: can the data be recovered, and if not, why not?",
+    version: RingoVersion.string,
+    subcommands: [
+    ]
   )
+}
+
+/// The version printed by `--version` and written into every report.
+enum RingoVersion {
+  static let string = "0.1.0"
 }
