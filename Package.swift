@@ -22,6 +22,10 @@ let package = Package(
     ),
     // region map: classified byte runs, shared by the structure walk and the content scanner.
     .target(name: "RegionMap"),
+    // container -> volumes -> extents: the APFS on-disk format.
+    .target(name: "APFSFormat", dependencies: ["ImageAccess"]),
+    // Locations of real test material (fetched images, shared fixtures) and peer-tool runners, for tests.
+    .target(name: "TestSupport"),
     .executableTarget(
       name: "ringo",
       dependencies: [
@@ -31,6 +35,7 @@ let package = Package(
     ),
     .testTarget(name: "ImageAccessTests", dependencies: ["ImageAccess"]),
     .testTarget(name: "RegionMapTests", dependencies: ["RegionMap"]),
+    .testTarget(name: "APFSFormatTests", dependencies: ["APFSFormat", "ImageAccess", "TestSupport"]),
   ],
   swiftLanguageModes: [.v6]
 )

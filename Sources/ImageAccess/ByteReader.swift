@@ -96,7 +96,7 @@ public struct ByteReader: Sendable {
   @inlinable public func absolute(_ offset: Int) -> Int { base &+ offset }
 }
 
-/// A UUID as the 16 bytes stored on disk, printed in storage order (as TSK and libfsapfs print them).
+/// A UUID as the 16 bytes stored on disk, printed in storage order and lower case, as TSK and libfsapfs print them.
 public struct UUIDBytes: Sendable, Hashable, CustomStringConvertible {
   public let bytes: [UInt8]
   public init(_ bytes: [UInt8]) { self.bytes = bytes }
@@ -111,6 +111,6 @@ public struct UUIDBytes: Sendable, Hashable, CustomStringConvertible {
       if i == 4 || i == 6 || i == 8 || i == 10 { out += "-" }
       out += h
     }
-    return out.uppercased()
+    return out
   }
 }

@@ -33,7 +33,7 @@ import Testing
 
   @Test func uuidPrintsInStorageOrder() throws {
     let r = ByteReader((0..<16).map { UInt8($0) })
-    #expect(try r.uuid(0).description == "00010203-0405-0607-0809-0A0B0C0D0E0F")
+    #expect(try r.uuid(0).description == "00010203-0405-0607-0809-0a0b0c0d0e0f")
   }
 
   @Test func cStringStopsAtNulOrField() throws {

@@ -1,0 +1,241 @@
+import ImageAccess
+
+/// An opened APFS container: the checkpoint in use, its space manager, object map and volumes.
+///
+/// This is the facade of the container layer (image → container → volumes). ``open(_:)`` follows the mount order of
+/// the Apple File System Reference: block 0, then the newest checkpoint in the descriptor area whose superblock,
+/// checkpoint maps, space manager, object map and volume superblocks all verify; an older checkpoint is used (and
+/// ``usedFallbackCheckpoint`` set) when a newer one fails, with the reason kept in ``checkpointAttempts``.
+public struct APFSContainer: Sendable {
+  /// A volume slot of `nx_fs_oid`, resolved or not.
+  public struct VolumeEntry: Sendable {
+    public var index: Int
+    public var objectID: UInt64
+    public var physicalAddress: UInt64?
+    public var superblock: APFSSuperblock?
+    public var error: ParseError?
+  }
+
+  public let source: any ByteSource
+  public let blockSize: Int
+  /// The superblock of the checkpoint in use.
+  public let superblock: NXSuperblock
+  /// Block 0's superblock, when it parsed.
+  public let blockZero: NXSuperblock?
+  public let spaceManager: SpaceManager
+  public let objectMap: ObjectMap
+  public let volumes: [VolumeEntry]
+  public let checkpointAttempts: [CheckpointAttempt]
+  public let anomalies: [ContainerAnomaly]
+
+  public var checkpointTransactionID: UInt64 { superblock.transactionID }
+  public var usedFallbackCheckpoint: Bool {
+    checkpointAttempts.contains { if case .skipped = $0.outcome { true } else { false } }
+  }
+  /// The container keybag locker (`nx_keylocker`) is set.
+  public var hasKeybag: Bool { superblock.keylockerBlock != 0 }
+  /// Bytes the superblock says the container spans.
+  public var declaredByteCount: UInt64 { superblock.blockCount &* UInt64(blockSize) }
+
+  /// Why a container could not be opened.
+  public enum OpenFailure: Error, Sendable {
+    /// No APFS container superblock at the start of the source.
+    case notAPFS(ParseError)
+    /// A container superblock exists but no checkpoint could be used.
+    case damaged(blockZero: NXSuperblock?, attempts: [CheckpointAttempt], anomalies: [ContainerAnomaly], error: ParseError)
+  }
+
+  /// The most checkpoint superblocks tried; the descriptor area of a real container holds far fewer.
+  public static let checkpointLimit = 4096
+
+  /// Opens the container at the start of `source`.
+  ///
+  /// - Throws: ``OpenFailure``; never traps on hostile input.
+  public static func open(_ source: any ByteSource) throws(OpenFailure) -> APFSContainer {
+    var anomalies: [ContainerAnomaly] = []
+    // 1. Block 0.
+    let zero: NXSuperblock
+    let zeroReader: ByteReader
+    do {
+      let probe = try source.reader(at: 0, length: min(source.byteCount, 4096), structure: "nx_superblock_t")
+      let parsed = try NXSuperblock(parsing: probe)
+      zeroReader = try source.reader(at: 0, length: Int(parsed.blockSize), structure: "nx_superblock_t")
+      zero = try NXSuperblock(parsing: zeroReader)
+    } catch let error as ParseError {
+      throw .notAPFS(error)
+    } catch {
+      throw .notAPFS(ParseError(.invalid("\(error)"), in: "nx_superblock_t", at: 0))
+    }
+    let blockSize = Int(zero.blockSize)
+    var blockZeroTrusted = true
+    do {
+      try zeroReader.verifyObjectChecksum(structure: "nx_superblock_t")
+    } catch {
+      blockZeroTrusted = false
+      anomalies.append(ContainerAnomaly(
+        code: "block-zero-checksum", message: "block 0 superblock: \(error.reasonText)", offset: 0))
+    }
+
+    let declared = zero.blockCount.multipliedReportingOverflow(by: UInt64(blockSize))
+    if declared.overflow || declared.partialValue > UInt64(Int.max) {
+      throw .damaged(
+        blockZero: zero, attempts: [], anomalies: anomalies,
+        error: ParseError(.arithmeticOverflow(field: "nx_block_count"), in: "nx_superblock_t", at: 0x28))
+    }
+
+    let reader = BlockReader(source: source, blockSize: blockSize, blockCount: zero.blockCount)
+
+    // 2. Candidate superblocks in the checkpoint descriptor area.
+    var candidates: [(NXSuperblock, UInt64)] = []
+    var attempts: [CheckpointAttempt] = []
+    if zero.descriptorAreaIsTree {
+      anomalies.append(ContainerAnomaly(
+        code: "checkpoint-tree-unsupported",
+        message: "the checkpoint descriptor area is a B-tree, which Ringo does not walk yet; using block 0 only",
+        offset: 0x68))
+    } else {
+      let count = min(UInt64(zero.descriptorAreaBlockCount), UInt64(checkpointLimit))
+      for index in 0..<count {
+        let address = zero.checkpointDescriptorBase &+ index
+        guard let block = try? reader.block(address) else { continue }
+        guard (try? block.u32(0x20)) == NXSuperblock.magic, let sb = try? NXSuperblock(parsing: block) else {
+          continue
+        }
+        do {
+          try block.verifyObjectChecksum(structure: "nx_superblock_t")
+          try block.expectObjectType(.nxSuperblock, structure: "nx_superblock_t")
+          candidates.append((sb, address))
+        } catch {
+          attempts.append(CheckpointAttempt(transactionID: sb.transactionID, block: address, outcome: .skipped(error)))
+        }
+      }
+    }
+    if candidates.isEmpty && attempts.isEmpty && blockZeroTrusted {
+      candidates.append((zero, 0))  // no ring found: fall back to block 0 itself
+    }
+    candidates.sort { $0.0.transactionID > $1.0.transactionID }
+
+    // 3. The newest candidate whose objects all verify.
+    var lastError: ParseError? = nil
+    for (candidate, address) in candidates {
+      do {
+        if candidate.uuid != zero.uuid || candidate.blockSize != zero.blockSize {
+          throw ParseError(.invalid("UUID or block size differs from block 0"), in: "nx_superblock_t",
+                           at: Int(address) * blockSize)
+        }
+        let opened = try openCheckpoint(candidate, reader: reader)
+        attempts.append(CheckpointAttempt(transactionID: candidate.transactionID, block: address, outcome: .used))
+        for (other, otherAddress) in candidates where other.transactionID < candidate.transactionID {
+          attempts.append(CheckpointAttempt(transactionID: other.transactionID, block: otherAddress, outcome: .notNeeded))
+        }
+        attempts.sort { $0.transactionID > $1.transactionID }
+        if zero.transactionID != candidate.transactionID {
+          anomalies.append(ContainerAnomaly(
+            code: "stale-block-zero",
+            message: "block 0 holds xid \(zero.transactionID); the checkpoint area holds xid \(candidate.transactionID)",
+            offset: 0))
+        }
+        let available = UInt64(source.byteCount)
+        if declared.partialValue > available {
+          let missing = declared.partialValue - available
+          anomalies.append(ContainerAnomaly(
+            code: "image-truncated",
+            message: "the container declares \(zero.blockCount) blocks of \(blockSize) bytes "
+              + "(\(declared.partialValue) bytes) but the image holds \(available): \(missing) bytes missing "
+              + "(truncated image or a partition not aligned to the block size)",
+            offset: Int(available)))
+        }
+        return APFSContainer(
+          source: source, blockSize: blockSize, superblock: candidate, blockZero: zero,
+          spaceManager: opened.spaceManager, objectMap: opened.objectMap, volumes: opened.volumes,
+          checkpointAttempts: attempts, anomalies: anomalies)
+      } catch {
+        let parseError = (error as? ParseError) ?? ParseError(.invalid("\(error)"), in: "checkpoint", at: nil)
+        lastError = parseError
+        attempts.append(CheckpointAttempt(
+          transactionID: candidate.transactionID, block: address, outcome: .skipped(parseError)))
+      }
+    }
+    attempts.sort { $0.transactionID > $1.transactionID }
+    throw .damaged(
+      blockZero: zero, attempts: attempts, anomalies: anomalies,
+      error: lastError ?? ParseError(.invalid("no valid checkpoint superblock"), in: "checkpoint descriptor area",
+                                     at: Int(zero.checkpointDescriptorBase) &* blockSize))
+  }
+
+  private struct OpenedCheckpoint {
+    var spaceManager: SpaceManager
+    var objectMap: ObjectMap
+    var volumes: [VolumeEntry]
+  }
+
+  /// Verifies one checkpoint: its mapping blocks, the space manager, the object map and every volume superblock.
+  private static func openCheckpoint(_ sb: NXSuperblock, reader: BlockReader) throws -> OpenedCheckpoint {
+    let xid = sb.transactionID
+    // Checkpoint-mapping blocks precede the superblock in the ring.
+    var ephemeral: [UInt64: UInt64] = [:]
+    let ringSize = UInt64(sb.descriptorAreaBlockCount)
+    let mapBlocks = sb.checkpointDescriptorLength > 0 ? UInt64(sb.checkpointDescriptorLength) - 1 : 0
+    guard ringSize > 0, mapBlocks < ringSize else {
+      throw ParseError(.valueOutOfRange(field: "nx_xp_desc_len", value: UInt64(sb.checkpointDescriptorLength)),
+                       in: "nx_superblock_t", at: nil)
+    }
+    for step in 0..<mapBlocks {
+      let address = sb.checkpointDescriptorBase &+ (UInt64(sb.checkpointDescriptorIndex) &+ step) % ringSize
+      let block = try reader.block(address)
+      try block.verifyObjectChecksum(structure: "checkpoint_map_phys_t")
+      let map = try CheckpointMap(parsing: block)
+      guard map.header.transactionID == xid else {
+        throw ParseError(.invalid("checkpoint map xid \(map.header.transactionID) != superblock xid \(xid)"),
+                         in: "checkpoint_map_phys_t", at: block.base + 16)
+      }
+      for mapping in map.mappings { ephemeral[mapping.objectID] = mapping.physicalAddress }
+      if map.isLast { break }
+    }
+    guard let spacemanAddress = ephemeral[sb.spacemanOID] else {
+      throw ParseError(.invalid("space manager oid \(sb.spacemanOID) not in the checkpoint map"),
+                       in: "checkpoint_map_phys_t", at: nil)
+    }
+    let spacemanBlock = try reader.block(spacemanAddress)
+    try spacemanBlock.verifyObjectChecksum(structure: "spaceman_phys_t")
+    let spaceManager = try SpaceManager(parsing: spacemanBlock)
+
+    let objectMap = try ObjectMap(
+      at: sb.objectMapOID, maxTransactionID: xid, nodeLimit: reader.nodeLimit, readBlock: reader.block)
+
+    var volumes: [VolumeEntry] = []
+    for (index, oid) in sb.volumeOIDs.enumerated() {
+      guard let mapping = objectMap.lookup(oid) else {
+        throw ParseError(.invalid("volume oid \(oid) has no object-map entry at xid \(xid)"), in: "omap", at: nil)
+      }
+      let block = try reader.block(mapping.physicalAddress)
+      try block.verifyObjectChecksum(structure: "apfs_superblock_t")
+      let volume = try APFSSuperblock(parsing: block)
+      volumes.append(VolumeEntry(
+        index: index, objectID: oid, physicalAddress: mapping.physicalAddress, superblock: volume, error: nil))
+    }
+    return OpenedCheckpoint(spaceManager: spaceManager, objectMap: objectMap, volumes: volumes)
+  }
+
+  /// Reads block `address` of this container.
+  public func block(_ address: UInt64) throws -> ByteReader {
+    try BlockReader(source: source, blockSize: blockSize, blockCount: superblock.blockCount).block(address)
+  }
+}
+
+/// Reads whole blocks by physical address, refusing addresses beyond the container.
+struct BlockReader: Sendable {
+  let source: any ByteSource
+  let blockSize: Int
+  let blockCount: UInt64
+
+  var nodeLimit: Int { Int(min(blockCount, 50_000_000)) }
+
+  func block(_ address: UInt64) throws -> ByteReader {
+    guard address < blockCount, address <= UInt64(Int.max / blockSize) else {
+      throw ParseError(.valueOutOfRange(field: "physical block address", value: address), in: "block", at: nil)
+    }
+    let offset = Int(address) * blockSize
+    return try source.reader(at: offset, length: blockSize, structure: "block \(address)")
+  }
+}

@@ -1,0 +1,73 @@
+import ImageAccess
+
+/// Visits every leaf record of a B-tree in key order, with bounded depth and node count and loop detection.
+///
+/// The walker does not know how child pointers resolve: object-map trees use physical addresses, file-system trees
+/// use virtual object ids resolved through the volume's object map. `loadNode` does that resolution and returns the
+/// node's block.
+public struct BTreeWalker {
+  /// The deepest tree accepted (real APFS trees are far shallower).
+  public static let maxDepth = 24
+
+  public var loadNode: (UInt64) throws -> ByteReader
+  public var structure: String
+  /// Stop after visiting this many nodes (a corrupt tree must not run forever).
+  public var nodeLimit: Int
+  /// Verify every node's Fletcher-64 checksum.
+  public var verifyChecksums = true
+
+  public init(structure: String, nodeLimit: Int, loadNode: @escaping (UInt64) throws -> ByteReader) {
+    self.structure = structure
+    self.nodeLimit = nodeLimit
+    self.loadNode = loadNode
+  }
+
+  /// Walks the tree whose root is `root`, calling `visit(node, entryIndex)` for every leaf record in order.
+  ///
+  /// - Returns: the number of nodes read.
+  /// - Throws: ``ParseError`` for a bad node, a loop, a level mismatch or an exceeded limit; records visited before
+  ///   the error have been delivered.
+  @discardableResult
+  public func walk(root: UInt64, visit: (BTreeNode, Int) throws -> Void) throws -> Int {
+    var visited = Set<UInt64>()
+    var nodesRead = 0
+    var fixedSizes: (key: Int, value: Int)? = nil
+
+    func descend(_ address: UInt64, expectedLevel: Int?, depth: Int) throws {
+      guard depth <= Self.maxDepth else {
+        throw ParseError(.limitExceeded(what: "\(structure) depth", limit: Self.maxDepth), in: structure, at: nil)
+      }
+      guard visited.insert(address).inserted else {
+        throw ParseError(.loop(detail: "node \(address) is reached twice"), in: structure, at: nil)
+      }
+      nodesRead += 1
+      guard nodesRead <= nodeLimit else {
+        throw ParseError(.limitExceeded(what: "\(structure) nodes", limit: nodeLimit), in: structure, at: nil)
+      }
+      let block = try loadNode(address)
+      if verifyChecksums { try block.verifyObjectChecksum(structure: structure) }
+      let node = try BTreeNode(parsing: block, fixedSizes: fixedSizes)
+      if depth == 0 {
+        guard node.isRoot else {
+          throw ParseError(.invalid("root node lacks BTNODE_ROOT"), in: structure, at: block.base)
+        }
+        if let info = node.info, node.flags.contains(.fixedKeyValueSize) {
+          fixedSizes = (Int(info.keySize), Int(info.valueSize))
+        }
+      }
+      if let expectedLevel, Int(node.level) != expectedLevel {
+        throw ParseError(
+          .invalid("node level \(node.level), expected \(expectedLevel)"), in: structure, at: block.base + 34)
+      }
+      if node.isLeaf {
+        for index in node.entries.indices { try visit(node, index) }
+      } else {
+        for index in node.entries.indices {
+          try descend(try node.childID(at: index), expectedLevel: Int(node.level) - 1, depth: depth + 1)
+        }
+      }
+    }
+    try descend(root, expectedLevel: nil, depth: 0)
+    return nodesRead
+  }
+}

@@ -1,0 +1,90 @@
+import ImageAccess
+
+/// An object map: virtual object id + transaction id → physical block. On disk: `omap_phys_t`, whose tree holds
+/// `omap_key_t` → `omap_val_t` records (Apple File System Reference §Object Maps).
+public struct ObjectMap: Sendable {
+  /// The object-map header. On disk: `omap_phys_t`.
+  public struct Header: Sendable, Equatable {
+    public var header: ObjectHeader
+    public var flags: UInt32  // om_flags
+    public var snapshotCount: UInt32  // om_snap_count
+    public var treeType: UInt32  // om_tree_type
+    public var snapshotTreeType: UInt32  // om_snapshot_tree_type
+    public var treeOID: UInt64  // om_tree_oid (physical)
+    public var snapshotTreeOID: UInt64  // om_snapshot_tree_oid
+    public var mostRecentSnapshot: UInt64  // om_most_recent_snap
+
+    public init(parsing reader: ByteReader) throws(ParseError) {
+      header = try ObjectHeader(parsing: reader)
+      try reader.expectObjectType(.omap, structure: "omap_phys_t")
+      flags = try reader.u32(0x20)
+      snapshotCount = try reader.u32(0x24)
+      treeType = try reader.u32(0x28)
+      snapshotTreeType = try reader.u32(0x2C)
+      treeOID = try reader.u64(0x30)
+      snapshotTreeOID = try reader.u64(0x38)
+      mostRecentSnapshot = try reader.u64(0x40)
+    }
+  }
+
+  /// Where one virtual object lives. On disk: `omap_val_t`.
+  public struct Mapping: Sendable, Equatable {
+    public var transactionID: UInt64  // ok_xid
+    public var flags: UInt32  // ov_flags (OMAP_VAL_DELETED 1, ENCRYPTED 4, NOHEADER 8)
+    public var size: UInt32  // ov_size
+    public var physicalAddress: UInt64  // ov_paddr
+    public var isDeleted: Bool { flags & 0x1 != 0 }
+    public var isEncrypted: Bool { flags & 0x4 != 0 }
+  }
+
+  public var header: Header
+  /// The newest mapping at or below the chosen transaction id, per virtual object id.
+  public var mappings: [UInt64: Mapping]
+  /// Physical blocks of the object map's own tree nodes (for the region map).
+  public var nodeAddresses: [UInt64]
+
+  /// Reads the object map at physical block `address` and every mapping whose xid is not above `maxTransactionID`.
+  ///
+  /// - Throws: ``ParseError`` for a bad header, a bad node, a loop or an exceeded limit.
+  public init(
+    at address: UInt64, maxTransactionID: UInt64, nodeLimit: Int,
+    readBlock: @escaping (UInt64) throws -> ByteReader
+  ) throws {
+    let block = try readBlock(address)
+    try block.verifyObjectChecksum(structure: "omap_phys_t")
+    header = try Header(parsing: block)
+    var found: [UInt64: Mapping] = [:]
+    var nodes: [UInt64] = []
+    var walker = BTreeWalker(structure: "omap B-tree", nodeLimit: nodeLimit) { address in
+      nodes.append(address)
+      return try readBlock(address)
+    }
+    walker.verifyChecksums = true
+    var previous: (UInt64, UInt64)? = nil
+    try walker.walk(root: header.treeOID) { node, index in
+      let entry = node.entries[index]
+      let r = node.bytes
+      let oid = try r.u64(entry.key.lowerBound)
+      let xid = try r.u64(entry.key.lowerBound + 8)
+      if let previous, (oid, xid) <= previous {
+        throw ParseError(.invalid("omap keys out of order at oid \(oid) xid \(xid)"), in: "omap B-tree",
+                         at: r.absolute(entry.key.lowerBound))
+      }
+      previous = (oid, xid)
+      guard xid <= maxTransactionID, let value = entry.value, value.count >= 16 else { return }
+      let mapping = Mapping(
+        transactionID: xid, flags: try r.u32(value.lowerBound), size: try r.u32(value.lowerBound + 4),
+        physicalAddress: try r.u64(value.lowerBound + 8))
+      if let existing = found[oid], existing.transactionID > xid { return }
+      found[oid] = mapping
+    }
+    mappings = found
+    nodeAddresses = nodes
+  }
+
+  /// The physical block of virtual object `oid`, or `nil` when unmapped or deleted.
+  public func lookup(_ oid: UInt64) -> Mapping? {
+    guard let mapping = mappings[oid], !mapping.isDeleted else { return nil }
+    return mapping
+  }
+}

@@ -1,0 +1,62 @@
+import Foundation
+
+/// Locations of the real test material: the dissect.apfs 1.1 images (fetched by
+/// `Tools/fixtures/fetch-dissect-images.sh` into a cache outside git) and the shared fixtures beside the repository.
+///
+/// Missing material is an error, never a skip: CI installs it, and a test that silently skipped would prove nothing.
+public enum RealImages {
+  /// The package root, found from this file's path.
+  public static let packageRoot: URL = URL(fileURLWithPath: #filePath)
+    .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+
+  /// `../shared/fixtures` beside the package root.
+  public static let sharedFixtures: URL = packageRoot.deletingLastPathComponent()
+    .appendingPathComponent("shared/fixtures")
+
+  /// The folder holding the unpacked dissect.apfs images.
+  public static var dissectFolder: URL {
+    let env = ProcessInfo.processInfo.environment
+    let cache = env["RINGO_CACHE"].map { URL(fileURLWithPath: $0) }
+      ?? URL(fileURLWithPath: NSHomeDirectory()).appendingPathComponent(".cache/ringo")
+    return cache.appendingPathComponent("dissect-apfs-1.1")
+  }
+
+  public struct Missing: Error, CustomStringConvertible {
+    public var path: String
+    public var description: String {
+      "test material missing: \(path) (run Tools/fixtures/fetch-dissect-images.sh, or .ci/run)"
+    }
+  }
+
+  /// The path of dissect image `name` (e.g. `corrupt.bin`).
+  public static func dissect(_ name: String) throws -> String {
+    let path = dissectFolder.appendingPathComponent(name).path
+    guard FileManager.default.fileExists(atPath: path) else { throw Missing(path: path) }
+    return path
+  }
+
+  /// The path of a shared fixture (e.g. `dmg/hdimac_test-disk-image-apfs.dmg`).
+  public static func fixture(_ relative: String) throws -> String {
+    let path = sharedFixtures.appendingPathComponent(relative).path
+    guard FileManager.default.fileExists(atPath: path) else { throw Missing(path: path) }
+    return path
+  }
+
+  /// Runs a peer tool and returns its standard output; throws when it cannot be started (not installed).
+  public static func run(_ tool: String, _ arguments: [String]) throws -> (status: Int32, output: String) {
+    let process = Process()
+    let candidates = ["/usr/bin/", "/usr/sbin/", "/bin/", "/sbin/", "/usr/local/bin/"].map { $0 + tool }
+    guard let executable = candidates.first(where: { FileManager.default.isExecutableFile(atPath: $0) }) else {
+      throw Missing(path: "peer tool \(tool) (apt package)")
+    }
+    process.executableURL = URL(fileURLWithPath: executable)
+    process.arguments = arguments
+    let pipe = Pipe()
+    process.standardOutput = pipe
+    process.standardError = Pipe()
+    try process.run()
+    let data = pipe.fileHandleForReading.readDataToEndOfFile()
+    process.waitUntilExit()
+    return (process.terminationStatus, String(decoding: data, as: UTF8.self))
+  }
+}
