@@ -24,12 +24,16 @@ let package = Package(
     .target(name: "RegionMap"),
     // container -> volumes -> extents: the APFS on-disk format.
     .target(name: "APFSFormat", dependencies: ["ImageAccess"]),
+    // findings -> verdict: rules over the facts, and the report contract (ringo.triage/1).
+    .target(name: "Triage", dependencies: ["ImageAccess", "APFSFormat", "RegionMap"]),
+    // report: renderers see only the TriageReport model, never a format module.
+    .target(name: "Reporting", dependencies: ["Triage"]),
     // Locations of real test material (fetched images, shared fixtures) and peer-tool runners, for tests.
     .target(name: "TestSupport"),
     .executableTarget(
       name: "ringo",
       dependencies: [
-        "ImageAccess",
+        "ImageAccess", "APFSFormat", "Triage", "Reporting",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ]
     ),

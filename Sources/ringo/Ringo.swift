@@ -1,4 +1,5 @@
 import ArgumentParser
+import Foundation
 import ImageAccess
 
 @main
@@ -6,10 +7,51 @@ struct Ringo: ParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "ringo",
     abstract: "Forensic triage of Apple disk images: can the data be recovered, and if not, why not?",
+    discussion: """
+      Ringo reads APFS containers (raw, inside GPT disk images) read-only and reports, with the figures it \
+      rests on, whether the user's data is recoverable, needs the user's credentials, or cannot be recovered \
+      without the vendor.
+
+      Exit codes: 0 a report was produced (whatever the verdict), 2 usage error, 3 the evidence cannot be opened.
+
+      Examples:
+        ringo triage Samples/ios-full.img
+        ringo triage --format json -o /cases/42/report.json /evidence/42/iphone.img
+        ringo triage --lang ja --format markdown /evidence/42/iphone.img
+      """,
     version: RingoVersion.string,
     subcommands: [
+      TriageCommand.self,
     ]
   )
+
+  /// Maps errors to Ringo's exit codes: usage errors are 2 (ArgumentParser's default is 64), unopenable evidence 3.
+  static func main() {
+    do {
+      var command = try parseAsRoot()
+      try command.run()
+    } catch let error as EvidenceUnreadable {
+      FileHandle.standardError.write(Data("ringo: \(error.underlying)\n".utf8))
+      Foundation.exit(ExitCodes.evidenceUnreadable)
+    } catch {
+      let code = exitCode(for: error)
+      if code == .validationFailure {
+        FileHandle.standardError.write(Data((fullMessage(for: error) + "\n").utf8))
+        Foundation.exit(ExitCodes.usage)
+      }
+      exit(withError: error)
+    }
+  }
+}
+
+enum ExitCodes {
+  static let usage: Int32 = 2
+  static let evidenceUnreadable: Int32 = 3
+}
+
+/// The evidence file could not be opened or mapped (exit code 3).
+struct EvidenceUnreadable: Error {
+  var underlying: ImageError
 }
 
 /// The version printed by `--version` and written into every report.

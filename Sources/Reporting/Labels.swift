@@ -1,0 +1,31 @@
+import Triage
+
+/// Headings and labels shared by the text and Markdown renderers.
+struct Labels {
+  let lang: Language
+  init(_ report: TriageReport) { lang = Language(rawValue: report.language) ?? .en }
+
+  var title: String { lang.pick("Ringo triage report", "Ringo トリアージ報告書") }
+  var verdict: String { lang.pick("Verdict", "判定") }
+  var reasons: String { lang.pick("Why", "理由") }
+  var advice: String { lang.pick("What to do", "対応") }
+  var evidence: String { lang.pick("Evidence", "証拠") }
+  var container: String { lang.pick("Container", "コンテナ") }
+  var volumes: String { lang.pick("Volumes", "ボリューム") }
+  var findings: String { lang.pick("Findings", "所見") }
+  var errors: String { lang.pick("Errors (what could not be read, and where)", "エラー（読めなかったものと位置）") }
+  var noContainer: String { lang.pick("no usable APFS container", "使用できる APFS コンテナなし") }
+  var notComputed: String { lang.pick("not computed (--no-hash)", "未計算（--no-hash）") }
+
+  func verdictName(_ v: TriageReport.VerdictClass) -> String {
+    switch v {
+    case .recoverable: lang.pick("recoverable", "復旧可能")
+    case .recoverableWithCredentials: lang.pick("recoverable with the user's credentials", "利用者の認証情報があれば復旧可能")
+    case .unrecoverableWithoutVendor: lang.pick("unrecoverable without the vendor", "メーカーなしでは復旧不可能")
+    case .notAPFS: lang.pick("not APFS", "APFS ではない")
+    case .damaged: lang.pick("damaged", "損傷")
+    }
+  }
+
+  func bytes(_ b: UInt64) -> String { ByteText.exact(b, lang) }
+}

@@ -1,0 +1,76 @@
+import APFSFormat
+import ImageAccess
+
+/// The evidence file opened read-only, its detected format, and where the APFS container starts inside it.
+public struct OpenedEvidence: Sendable {
+  public enum Format: String, Sendable {
+    case raw, gpt, dmg, ewf, ipsw, unknown
+  }
+
+  public let path: String
+  public let image: MappedImage
+  public let format: Format
+  /// The bytes the APFS layer reads: the file itself, a GPT partition of it, or an expanded DMG.
+  public let apfsSource: (any ByteSource)?
+  /// Offset of the container inside the (expanded) disk.
+  public let apfsOffset: Int?
+  public let partitions: [TriageReport.Evidence.Partition]
+  /// Problems met while locating the container (bad GPT CRCs ...), reported as errors.
+  public let problems: [ParseError]
+
+  /// Opens `path` read-only and locates the APFS container: at offset 0, or in the first APFS partition of a GPT.
+  ///
+  /// - Throws: ``ImageAccess/ImageError`` when the file cannot be opened (exit code 3).
+  public static func open(path: String) throws(ImageError) -> OpenedEvidence {
+    let image = try MappedImage(path: path)
+    return locate(path: path, image: image)
+  }
+
+  static func locate(path: String, image: MappedImage) -> OpenedEvidence {
+    // A container at offset 0: "NXSB" at +32.
+    if let magic = try? image.reader(at: 32, length: 4, structure: "nx_superblock_t").u32(0),
+      magic == NXSuperblock.magic
+    {
+      return OpenedEvidence(
+        path: path, image: image, format: .raw, apfsSource: image, apfsOffset: 0, partitions: [], problems: [])
+    }
+    // A GPT disk with an Apple_APFS partition.
+    do {
+      if let gpt = try GPT.read(from: image) {
+        let partitions = gpt.partitions.map { p in
+          TriageReport.Evidence.Partition(
+            index: p.index, typeGUID: p.typeGUID, name: p.name,
+            offsetBytes: Int(clamping: p.firstLBA &* UInt64(gpt.sectorSize)),
+            lengthBytes: Int(clamping: (p.lastLBA &- p.firstLBA &+ 1) &* UInt64(gpt.sectorSize)))
+        }
+        var problems = gpt.problems
+        if let apfs = gpt.partitions.first(where: \.isAPFS) {
+          let offset = Int(clamping: apfs.firstLBA &* UInt64(gpt.sectorSize))
+          let length = Int(clamping: (apfs.lastLBA &- apfs.firstLBA &+ 1) &* UInt64(gpt.sectorSize))
+          do {
+            // A partition running past the end of the image is read up to the end (and reported).
+            let available = max(0, image.byteCount - offset)
+            if length > available {
+              problems.append(ParseError(.truncated(needed: length, available: available),
+                                         in: "APFS partition", at: offset))
+            }
+            let slice = try SliceSource(image, offset: offset, length: min(length, available))
+            return OpenedEvidence(
+              path: path, image: image, format: .gpt, apfsSource: slice, apfsOffset: offset,
+              partitions: partitions, problems: problems)
+          } catch {
+            problems.append(error)
+          }
+        }
+        return OpenedEvidence(
+          path: path, image: image, format: .gpt, apfsSource: nil, apfsOffset: nil, partitions: partitions,
+          problems: problems)
+      }
+    } catch let error as ParseError {
+      return OpenedEvidence(
+        path: path, image: image, format: .gpt, apfsSource: nil, apfsOffset: nil, partitions: [], problems: [error])
+    } catch {}
+    return OpenedEvidence(
+      path: path, image: image, format: .unknown, apfsSource: nil, apfsOffset: nil, partitions: [], problems: [])
+  }
+}

@@ -1,0 +1,108 @@
+import APFSFormat
+import ImageAccess
+
+/// What the rules look at: the opened evidence and, when one was found, the container.
+public struct TriageFacts: Sendable {
+  public var evidence: OpenedEvidence
+  public var container: APFSContainer?
+  /// Set when a container superblock exists but no checkpoint could be used.
+  public var damage: (blockZero: NXSuperblock?, attempts: [CheckpointAttempt], error: ParseError)?
+  /// Set when no container superblock was found.
+  public var notAPFS: ParseError?
+  public var options: TriageOptions
+
+  /// Container capacity in bytes (`nx_block_count` × block size).
+  public var capacityBytes: UInt64 {
+    guard let c = container else { return 0 }
+    return c.superblock.blockCount &* UInt64(c.blockSize)
+  }
+
+  public var freeBytes: UInt64 {
+    guard let c = container else { return 0 }
+    return c.spaceManager.main.freeCount &* UInt64(c.blockSize)
+  }
+
+  /// Space a volume can still allocate: the container's free space, limited by the volume's quota.
+  public func availableBytes(_ volume: APFSSuperblock) -> UInt64 {
+    guard let c = container else { return 0 }
+    let free = freeBytes
+    guard volume.quotaBlockCount > 0 else { return free }
+    let left = volume.quotaBlockCount > volume.allocatedBlockCount
+      ? (volume.quotaBlockCount - volume.allocatedBlockCount) &* UInt64(c.blockSize) : 0
+    return min(free, left)
+  }
+
+  /// The volumes that hold the user's data: role `data`; else role `user`; else the volumes without a role.
+  public var userDataVolumes: [APFSSuperblock] {
+    let volumes = container?.volumes.compactMap(\.superblock) ?? []
+    for role in [VolumeRole.data, .user, .none] {
+      let found = volumes.filter { $0.role == role }
+      if !found.isEmpty { return found }
+    }
+    return []
+  }
+}
+
+/// Options that change what the rules decide.
+public struct TriageOptions: Sendable {
+  public var hash = true
+  public var minFree: MinFreeThreshold = .standard
+  public var language: Language = .en
+  public init() {}
+}
+
+/// The free-space level under which `low-free-space` is raised.
+public enum MinFreeThreshold: Sendable, Equatable {
+  /// free < max(1 GiB, 5% of capacity) for containers of 8 GiB or more, free < 5% below that.
+  case standard
+  case bytes(UInt64)
+  case fraction(Double)
+
+  public func threshold(capacity: UInt64) -> UInt64 {
+    switch self {
+    case .standard:
+      let fivePercent = capacity / 20
+      return capacity >= 8 << 30 ? max(1 << 30, fivePercent) : fivePercent
+    case let .bytes(b): return b
+    case let .fraction(f): return UInt64((Double(capacity) * f).rounded(.down))
+    }
+  }
+
+  /// Parses `--min-free`: a byte count with an optional unit (`500M`, `2GiB`, `1073741824`) or a percentage (`5%`).
+  public init?(parsing text: String) {
+    let trimmed = text.trimmingCharacters(in: " ")
+    if trimmed.hasSuffix("%") {
+      guard let value = Double(trimmed.dropLast()), value >= 0, value <= 100 else { return nil }
+      self = .fraction(value / 100)
+      return
+    }
+    let units: [(String, UInt64)] = [
+      ("TiB", 1 << 40), ("GiB", 1 << 30), ("MiB", 1 << 20), ("KiB", 1 << 10),
+      ("TB", 1_000_000_000_000), ("GB", 1_000_000_000), ("MB", 1_000_000), ("KB", 1000),
+      ("T", 1 << 40), ("G", 1 << 30), ("M", 1 << 20), ("K", 1 << 10), ("B", 1),
+    ]
+    for (suffix, factor) in units where trimmed.hasSuffix(suffix) {
+      guard let value = Double(trimmed.dropLast(suffix.count)), value >= 0 else { return nil }
+      let bytes = value * Double(factor)
+      guard bytes < 1.8e19 else { return nil }
+      self = .bytes(UInt64(bytes))
+      return
+    }
+    guard let value = UInt64(trimmed) else { return nil }
+    self = .bytes(value)
+  }
+}
+
+extension String {
+  func trimmingCharacters(in set: Character) -> String {
+    var s = Substring(self)
+    while s.first == set { s = s.dropFirst() }
+    while s.last == set { s = s.dropLast() }
+    return String(s)
+  }
+}
+
+/// One rule: looks at the facts and returns its findings (one rule per file under Rules/).
+public protocol TriageRule: Sendable {
+  func findings(for facts: TriageFacts) -> [TriageReport.Finding]
+}

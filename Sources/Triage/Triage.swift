@@ -1,0 +1,111 @@
+import APFSFormat
+import ImageAccess
+
+/// The triage pipeline: image → container → volumes → findings → verdict → report.
+public enum Triage {
+  /// The rules, in the order their findings appear.
+  public static let rules: [any TriageRule] = [
+    LowFreeSpaceRule(), EncryptionRule(), CheckpointRule(), TruncatedImageRule(),
+  ]
+
+  /// Triages the evidence at `path`.
+  ///
+  /// - Throws: ``ImageAccess/ImageError`` only when the file cannot be opened; every problem inside the evidence
+  ///   ends up in the report's `errors` and findings instead.
+  public static func run(path: String, options: TriageOptions = TriageOptions(), toolVersion: String) throws(ImageError)
+    -> TriageReport
+  {
+    let evidence = try OpenedEvidence.open(path: path)
+    return run(evidence: evidence, options: options, toolVersion: toolVersion)
+  }
+
+  public static func run(evidence: OpenedEvidence, options: TriageOptions, toolVersion: String) -> TriageReport {
+    var errors: [TriageReport.ReportError] = evidence.problems.map(reportError)
+    var facts = TriageFacts(evidence: evidence, container: nil, damage: nil, notAPFS: nil, options: options)
+
+    var sha256: String? = nil
+    if options.hash {
+      do {
+        sha256 = try EvidenceHash.sha256(of: evidence.image)
+      } catch {
+        errors.append(.init(code: "hash-failed", offset: nil, message: "SHA-256 of the evidence failed: \(error)"))
+      }
+    }
+
+    if let source = evidence.apfsSource {
+      do {
+        facts.container = try APFSContainer.open(source)
+      } catch {
+        switch error {
+        case let .notAPFS(parseError):
+          facts.notAPFS = parseError
+          errors.append(reportError(parseError))
+        case let .damaged(blockZero, attempts, anomalies, parseError):
+          facts.damage = (blockZero, attempts, parseError)
+          errors.append(reportError(parseError))
+          for anomaly in anomalies {
+            errors.append(.init(code: anomaly.code, offset: anomaly.offset, message: anomaly.message))
+          }
+        }
+      }
+    } else {
+      facts.notAPFS = ParseError(
+        .invalid("no APFS container superblock at offset 0 and no GPT partition of type \(GPT.apfsPartitionType)"),
+        in: "evidence", at: 0)
+    }
+    if let container = facts.container {
+      for anomaly in container.anomalies where anomaly.code == "block-zero-checksum" {
+        errors.append(.init(code: anomaly.code, offset: anomaly.offset, message: anomaly.message))
+      }
+      for attempt in container.checkpointAttempts {
+        if case let .skipped(e) = attempt.outcome { errors.append(reportError(e)) }
+      }
+    }
+
+    let findings = rules.flatMap { $0.findings(for: facts) }
+    let verdict = VerdictRule.verdict(for: facts, findings: findings)
+    return TriageReport(
+      tool: .init(version: toolVersion),
+      evidence: .init(
+        path: evidence.path, sizeBytes: evidence.image.byteCount, sha256: sha256, format: evidence.format.rawValue,
+        apfsOffsetBytes: facts.container != nil || facts.damage != nil ? evidence.apfsOffset : nil,
+        partitions: evidence.partitions),
+      container: facts.container.map { containerSection($0, facts: facts) },
+      regions: nil,
+      findings: findings, verdict: verdict, errors: errors, language: options.language.rawValue)
+  }
+
+  static func reportError(_ error: ParseError) -> TriageReport.ReportError {
+    .init(code: error.code, offset: error.offset, message: error.description)
+  }
+
+  static func containerSection(_ c: APFSContainer, facts: TriageFacts) -> TriageReport.Container {
+    let free = facts.freeBytes
+    let capacity = facts.capacityBytes
+    return .init(
+      uuid: c.superblock.uuid.description, blockSize: c.blockSize, blockCount: c.superblock.blockCount,
+      freeBlocks: c.spaceManager.main.freeCount, freeBytes: free,
+      freeFraction: capacity > 0 ? Double(free) / Double(capacity) : 0,
+      checkpointXID: c.checkpointTransactionID, usedFallbackCheckpoint: c.usedFallbackCheckpoint,
+      keybag: c.hasKeybag, mediaKeybag: c.superblock.mediaKeybagBlock != 0,
+      softwareCrypto: c.superblock.usesSoftwareCrypto, declaredBytes: c.declaredByteCount,
+      checkpoints: c.checkpointAttempts.map { attempt in
+        switch attempt.outcome {
+        case .used: .init(xid: attempt.transactionID, block: attempt.block, outcome: "used", reason: nil)
+        case .notNeeded: .init(xid: attempt.transactionID, block: attempt.block, outcome: "not-needed", reason: nil)
+        case let .skipped(e):
+          .init(xid: attempt.transactionID, block: attempt.block, outcome: "skipped", reason: e.description)
+        }
+      },
+      volumes: c.volumes.compactMap { entry -> TriageReport.Volume? in
+        guard let v = entry.superblock else { return nil }
+        return .init(
+          index: entry.index, name: v.name, uuid: v.uuid.description, role: v.role.name, roleRaw: Int(v.role.rawValue),
+          encryption: v.encryption.rawValue, flags: v.flags.names, caseSensitive: v.isCaseSensitive,
+          allocBlocks: v.allocatedBlockCount, reserveBlocks: v.reserveBlockCount, quotaBlocks: v.quotaBlockCount,
+          availableBytes: facts.availableBytes(v),
+          files: v.fileCount, directories: v.directoryCount, symlinks: v.symlinkCount, snapshots: v.snapshotCount,
+          countsSource: "superblock", fileBytes: nil, protectionClasses: nil)
+      })
+  }
+}

@@ -1,0 +1,205 @@
+import APFSFormat
+import ImageAccess
+
+/// Decides the verdict class and writes its summary, reasons (each citing the figures it rests on) and advice.
+///
+/// - `not-apfs`: no container superblock at offset 0 or in a GPT APFS partition.
+/// - `damaged`: a container superblock exists but no checkpoint verifies.
+/// - `unrecoverable-without-vendor`: a user-data volume (role data, else user, else the volumes without a role)
+///   uses per-file Data Protection.
+/// - `recoverable-with-credentials`: a user-data volume is ONEKEY-encrypted (FileVault-style).
+/// - `recoverable`: otherwise.
+public enum VerdictRule {
+  public static func verdict(for facts: TriageFacts, findings: [TriageReport.Finding]) -> TriageReport.Verdict {
+    let lang = facts.options.language
+    if let error = facts.notAPFS {
+      return .init(
+        verdictClass: .notAPFS,
+        summary: lang.pick(
+          "No APFS container was found in this file.",
+          "このファイルには APFS コンテナが見つかりませんでした。"),
+        reasons: [lang.pick(
+          "Checked for the container superblock magic \"NXSB\" at offset 32 and for a GPT with an Apple_APFS "
+            + "partition (format detected: \(facts.evidence.format.rawValue)); \(error.description).",
+          "オフセット 32 のコンテナスーパーブロックのマジック「NXSB」と、Apple_APFS パーティションを持つ GPT を"
+            + "確認しました（検出された形式: \(facts.evidence.format.rawValue)）。\(error.description)")],
+        advice: [lang.pick(
+          "Check that this is the right image (a whole-disk or APFS-partition image); an image that is encrypted "
+            + "as a whole (a chip-off or raw NAND dump) has no readable structures at all.",
+          "正しいイメージ（ディスク全体または APFS パーティションのイメージ）か確認してください。"
+            + "チップオフや NAND の生ダンプのように全体が暗号化されたイメージには、読める構造がまったくありません。")])
+    }
+    if let damage = facts.damage {
+      let tried = damage.attempts.map { attempt -> String in
+        switch attempt.outcome {
+        case let .skipped(e): "xid \(attempt.transactionID): \(e.description)"
+        case .used: "xid \(attempt.transactionID): used"
+        case .notNeeded: "xid \(attempt.transactionID)"
+        }
+      }
+      return .init(
+        verdictClass: .damaged,
+        summary: lang.pick(
+          "An APFS container is present but none of its checkpoints can be used.",
+          "APFS コンテナは存在しますが、使用できるチェックポイントがありません。"),
+        reasons: [lang.pick(
+          "Block 0 holds a container superblock"
+            + (damage.blockZero.map { " (xid \($0.transactionID), \($0.blockCount) blocks of \($0.blockSize) bytes)" }
+              ?? "")
+            + "; \(damage.attempts.count) checkpoint superblock(s) tried: "
+            + (tried.isEmpty ? "none found in the descriptor area" : tried.joined(separator: "; "))
+            + ". Last error: \(damage.error.description).",
+          "ブロック 0 にコンテナスーパーブロックがあります"
+            + (damage.blockZero.map { "（xid \($0.transactionID)、\($0.blockSize) バイト × \($0.blockCount) ブロック）" }
+              ?? "")
+            + "。試したチェックポイントスーパーブロック \(damage.attempts.count) 個: "
+            + (tried.isEmpty ? "記述子領域に見つかりません" : tried.joined(separator: "; "))
+            + "。最後のエラー: \(damage.error.description)。")],
+        advice: [lang.pick(
+          "Keep the original image unchanged; structural repair or carving may recover parts, but nothing is "
+            + "readable through the file system as it stands.",
+          "元のイメージは変更せずに保全してください。構造の修復やカービングで一部を取り出せる可能性はありますが、"
+            + "現状ではファイルシステム経由で読めるものはありません。")])
+    }
+    guard let container = facts.container else {
+      return .init(verdictClass: .damaged, summary: "", reasons: [], advice: [])
+    }
+    let users = facts.userDataVolumes
+    let perFile = users.filter { $0.encryption == .perFile }
+    let onekey = users.filter { $0.encryption == .onekey }
+    let lowSpace = findings.first { $0.code == "low-free-space" && $0.volume == nil }
+    var reasons: [String] = []
+    let bs = UInt64(container.blockSize)
+    func describe(_ v: APFSSuperblock) -> String {
+      lang.pick(
+        "\"\(v.name)\" (role \(v.role.name), fs_flags \(hex(v.flags.rawValue)) = [\(v.flags.names.joined(separator: ", "))], "
+          + "\(ByteText.exact(v.allocatedBlockCount &* bs, lang)) allocated)",
+        "「\(v.name)」（ロール \(v.role.name)、fs_flags \(hex(v.flags.rawValue)) = [\(v.flags.names.joined(separator: ", "))]、"
+          + "割り当て済み \(ByteText.exact(v.allocatedBlockCount &* bs, lang))）")
+    }
+    if let lowSpace {
+      reasons.append(lowSpace.message)
+    }
+
+    if !perFile.isEmpty {
+      reasons.append(lang.pick(
+        "User data volume " + perFile.map(describe).joined(separator: ", ")
+          + " uses per-file Data Protection: each file's key is wrapped by a class key.",
+        "利用者データのボリューム " + perFile.map(describe).joined(separator: "、")
+          + " はファイルごとのデータ保護を使っており、各ファイルの鍵はクラス鍵でラップされています。"))
+      reasons.append(contentsOf: Explanations.vendorChain(lang))
+      var advice = Explanations.vendorAdvice(lang)
+      if lowSpace != nil {
+        advice.insert(lang.pick(
+          "The free-space shortage above is the likely cause of a failed update. Only the device itself can "
+            + "use its data: an \"Update\" (not \"Restore\") from a computer keeps the user data and is the only "
+            + "route that may bring the phone back; the image alone cannot.",
+          "上記の空き容量不足がアップデート失敗の原因と考えられます。データを使えるのはその端末自身だけです。"
+            + "コンピュータからの「アップデート」（「復元」ではなく）は利用者データを保持し、端末を復帰させうる"
+            + "唯一の方法です。イメージだけからは復旧できません。"), at: 0)
+      }
+      return .init(
+        verdictClass: .unrecoverableWithoutVendor,
+        summary: lang.pick(
+          "The user's data is encrypted with keys that only this device, running Apple's signed software, can "
+            + "unwrap: it cannot be recovered from the image without the vendor.",
+          "利用者のデータは、Apple の署名付きソフトウェアを実行するこの端末だけが解除できる鍵で暗号化されています。"
+            + "メーカーの協力なしにイメージから復旧することはできません。"),
+        reasons: reasons, advice: advice)
+    }
+    if !onekey.isEmpty {
+      reasons.append(lang.pick(
+        "User data volume " + onekey.map(describe).joined(separator: ", ")
+          + " is encrypted with a single volume key (APFS_FS_ONEKEY). That key is wrapped in the container and "
+          + "volume keybags by a key derived from the user's password (PBKDF2) or by the recovery key"
+          + (container.hasKeybag ? "; the container keybag is present at block \(container.superblock.keylockerBlock)." : "."),
+        "利用者データのボリューム " + onekey.map(describe).joined(separator: "、")
+          + " は単一のボリューム鍵（APFS_FS_ONEKEY）で暗号化されています。この鍵はコンテナとボリュームの"
+          + "キーバッグ内で、利用者のパスワードから導出した鍵（PBKDF2）または復旧キーによってラップされています"
+          + (container.hasKeybag ? "。コンテナのキーバッグはブロック \(container.superblock.keylockerBlock) にあります。" : "。")))
+      return .init(
+        verdictClass: .recoverableWithCredentials,
+        summary: lang.pick(
+          "The data can be recovered with the user's password or recovery key.",
+          "利用者のパスワードまたは復旧キーがあればデータを復旧できます。"),
+        reasons: reasons,
+        advice: [lang.pick(
+          "Ask the customer for the login password or the FileVault recovery key before accepting the job; "
+            + "without either the volume stays encrypted.",
+          "作業を受ける前に、お客様にログインパスワードまたは FileVault 復旧キーを確認してください。"
+            + "どちらもなければボリュームは暗号化されたままです。")])
+    }
+    if users.isEmpty {
+      reasons.append(lang.pick(
+        "No user data volume was found (no volume with role data, user or none among "
+          + "\(container.volumes.count) volume(s)); the readable volumes are system volumes.",
+        "利用者データのボリュームが見つかりません（\(container.volumes.count) 個のボリュームに data・user・none "
+          + "ロールのものがない）。読めるのはシステムボリュームです。"))
+    } else {
+      reasons.append(lang.pick(
+        "User data volume " + users.map(describe).joined(separator: ", ")
+          + " is not encrypted (APFS_FS_UNENCRYPTED): its files can be read directly from the image.",
+        "利用者データのボリューム " + users.map(describe).joined(separator: "、")
+          + " は暗号化されていません（APFS_FS_UNENCRYPTED）。ファイルはイメージから直接読めます。"))
+    }
+    return .init(
+      verdictClass: .recoverable,
+      summary: lang.pick(
+        "The data is not encrypted and can be read from the image.",
+        "データは暗号化されておらず、イメージから読み取れます。"),
+      reasons: reasons,
+      advice: [lang.pick(
+        "Work on a copy of the image; the file system can be walked and files extracted with forensic tools.",
+        "イメージの複製で作業してください。フォレンジックツールでファイルシステムをたどり、ファイルを取り出せます。")])
+  }
+}
+
+/// Explanations shared by verdicts and renderers.
+public enum Explanations {
+  /// Why per-file Data Protection cannot be broken from an image: the chain of keys ending in the device.
+  public static func vendorChain(_ lang: Language) -> [String] {
+    [
+      lang.pick(
+        "1. Each file's contents are encrypted with its own per-file key; that key is stored in the file's metadata "
+          + "only in wrapped form, wrapped by one of the Data Protection class keys (A–D, F).",
+        "1. 各ファイルの内容はファイルごとの鍵で暗号化され、その鍵はデータ保護のクラス鍵（A〜D、F）でラップされた"
+          + "形でのみファイルのメタデータに保存されています。"),
+      lang.pick(
+        "2. The class keys are themselves protected by a key derived from the device's UID, a secret fused into "
+          + "the chip and usable only inside its Secure Enclave, and (for most classes) from the user's passcode.",
+        "2. クラス鍵は、チップに焼き込まれ Secure Enclave の中でしか使えない端末固有の UID から導出した鍵と、"
+          + "（多くのクラスでは）利用者のパスコードによって保護されています。"),
+      lang.pick(
+        "3. Only that device's Secure Enclave, running Apple's signed kernel after the passcode is entered, can "
+          + "unwrap them; the UID cannot be read out, so a copy of the storage is ciphertext without its keys.",
+        "3. それらを解除できるのは、パスコード入力後に Apple の署名付きカーネルを実行しているその端末の "
+          + "Secure Enclave だけです。UID は読み出せないため、ストレージの複製は鍵のない暗号文にすぎません。"),
+      lang.pick(
+        "4. No third party can boot a recovery kernel of its own on the device: the Boot ROM only runs "
+          + "Apple-signed boot stages, and each image must be personalised for this device (ECID and nonce) by "
+          + "Apple's signing server.",
+        "4. 第三者が独自の復旧用カーネルを端末で起動することはできません。Boot ROM は Apple が署名した起動段階"
+          + "しか実行せず、各イメージは Apple の署名サーバーによってこの端末用（ECID とノンス）に個別化されている"
+          + "必要があります。"),
+    ]
+  }
+
+  /// What a technician must not and should do with an `unrecoverable-without-vendor` job.
+  public static func vendorAdvice(_ lang: Language) -> [String] {
+    [
+      lang.pick(
+        "Do not Restore or use DFU restore: a restore erases the effaceable keys and the data becomes "
+          + "unrecoverable for everyone, including the vendor.",
+        "「復元」や DFU モードでの復元はしないでください。復元は消去可能な鍵を消してしまい、"
+          + "メーカーを含め誰にもデータを戻せなくなります。"),
+      lang.pick(
+        "Refuse the job before billing: no third-party lab can decrypt this image; say so to the customer "
+          + "with this report.",
+        "請求の前に作業をお断りしてください。どの復旧業者もこのイメージを復号できません。"
+          + "このレポートをもとにお客様へ説明してください。"),
+      lang.pick(
+        "Point the customer to the vendor's support, and to backups (iCloud, a computer) that may hold the data.",
+        "メーカーのサポートや、データが残っている可能性のあるバックアップ（iCloud、パソコン）をご案内ください。"),
+    ]
+  }
+}

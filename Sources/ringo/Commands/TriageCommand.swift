@@ -1,0 +1,107 @@
+import ArgumentParser
+import Foundation
+import ImageAccess
+import Reporting
+import Triage
+
+extension Ringo {
+  /// Output formats of a report.
+  enum ReportFormat: String, ExpressibleByArgument, CaseIterable {
+    case text, json, markdown
+  }
+}
+
+struct TriageCommand: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "triage",
+    abstract: "Triage an image: container, volumes, free space, encryption, findings and a verdict.",
+    discussion: """
+      IMAGE is a raw APFS container or a GPT disk image holding an APFS partition. It is opened read-only and \
+      never modified; nothing is written beside it. The verdict is one of: recoverable, \
+      recoverable-with-credentials, unrecoverable-without-vendor, not-apfs, damaged.
+
+      Examples:
+        ringo triage Samples/ios-full.img
+        ringo triage --format json --no-hash -o /tmp/report.json image.img
+        ringo triage --min-free 10% --lang ja image.img
+      """
+  )
+
+  @Argument(help: "The evidence image (raw APFS container or GPT disk image).")
+  var image: String
+
+  @Option(name: .shortAndLong, help: "Output format: text, json or markdown.")
+  var format: Ringo.ReportFormat = .text
+
+  @Option(name: .shortAndLong, help: "Write the report to FILE instead of standard output (never beside the evidence).")
+  var output: String?
+
+  @Option(help: "Language of the explanations: en or ja.")
+  var lang: String = "en"
+
+  @Flag(help: "Skip the SHA-256 of the evidence (on by default, for chain of custody).")
+  var noHash = false
+
+  @Option(
+    help: ArgumentHelp(
+      "Free-space threshold for low-free-space: bytes (e.g. 2GiB, 500M, 1073741824) or a percentage (e.g. 5%).",
+      discussion: "Default: max(1 GiB, 5% of capacity) for containers of 8 GiB or more, 5% below that."))
+  var minFree: String?
+
+  func validate() throws {
+    guard Language(rawValue: lang) != nil else {
+      throw ValidationError("--lang must be en or ja, not '\(lang)'")
+    }
+    if let minFree, MinFreeThreshold(parsing: minFree) == nil {
+      throw ValidationError("--min-free takes bytes with an optional unit (2GiB, 500M) or a percentage (5%), not '\(minFree)'")
+    }
+    if let output {
+      try OutputPolicy.check(output: output, evidence: image)
+    }
+  }
+
+  func run() throws {
+    var options = TriageOptions()
+    options.hash = !noHash
+    options.language = Language(rawValue: lang) ?? .en
+    if let minFree, let parsed = MinFreeThreshold(parsing: minFree) { options.minFree = parsed }
+    let report: TriageReport
+    do {
+      report = try Triage.run(path: image, options: options, toolVersion: RingoVersion.string)
+    } catch {
+      throw EvidenceUnreadable(underlying: error)
+    }
+    let text: String
+    switch format {
+    case .text: text = TextRenderer.render(report)
+    case .json: text = try JSONRenderer.render(report)
+    case .markdown: text = MarkdownRenderer.render(report)
+    }
+    try OutputPolicy.write(text, to: output)
+  }
+}
+
+/// Where reports may be written: standard output, or a file that is not in the evidence's folder.
+enum OutputPolicy {
+  static func check(output: String, evidence: String) throws {
+    let outputFolder = URL(fileURLWithPath: output).deletingLastPathComponent().resolvingSymlinksInPath().path
+    let evidenceFolder = URL(fileURLWithPath: evidence).deletingLastPathComponent().resolvingSymlinksInPath().path
+    if outputFolder == evidenceFolder {
+      throw ValidationError(
+        "refusing to write \(output) into the evidence folder \(evidenceFolder); choose another folder")
+    }
+    if URL(fileURLWithPath: output).resolvingSymlinksInPath().path
+      == URL(fileURLWithPath: evidence).resolvingSymlinksInPath().path
+    {
+      throw ValidationError("refusing to overwrite the evidence file")
+    }
+  }
+
+  static func write(_ text: String, to output: String?) throws {
+    if let output {
+      try Data(text.utf8).write(to: URL(fileURLWithPath: output))
+    } else {
+      FileHandle.standardOutput.write(Data(text.utf8))
+    }
+  }
+}
