@@ -39,6 +39,8 @@ let package = Package(
     ),
     .testTarget(name: "ImageAccessTests", dependencies: ["ImageAccess"]),
     .testTarget(name: "RegionMapTests", dependencies: ["RegionMap"]),
+    .testTarget(
+      name: "TriageTests", dependencies: ["Triage", "Reporting", "APFSFormat", "ImageAccess", "TestSupport"]),
     .testTarget(name: "APFSFormatTests", dependencies: ["APFSFormat", "ImageAccess", "TestSupport"]),
   ],
   swiftLanguageModes: [.v6]

@@ -53,27 +53,35 @@ public struct APFSContainer: Sendable {
   /// - Throws: ``OpenFailure``; never traps on hostile input.
   public static func open(_ source: any ByteSource) throws(OpenFailure) -> APFSContainer {
     var anomalies: [ContainerAnomaly] = []
-    // 1. Block 0.
-    let zero: NXSuperblock
-    let zeroReader: ByteReader
-    do {
-      let probe = try source.reader(at: 0, length: min(source.byteCount, 4096), structure: "nx_superblock_t")
-      let parsed = try NXSuperblock(parsing: probe)
-      zeroReader = try source.reader(at: 0, length: Int(parsed.blockSize), structure: "nx_superblock_t")
-      zero = try NXSuperblock(parsing: zeroReader)
-    } catch let error as ParseError {
-      throw .notAPFS(error)
-    } catch {
-      throw .notAPFS(ParseError(.invalid("\(error)"), in: "nx_superblock_t", at: 0))
-    }
-    let blockSize = Int(zero.blockSize)
+    // 1. Block 0; when it is unusable, the newest valid superblock among the first blocks (the checkpoint
+    //    descriptor area normally starts at block 1), so a zeroed or overwritten block 0 does not lose the container.
+    var zero: NXSuperblock
+    var zeroReader: ByteReader
     var blockZeroTrusted = true
     do {
-      try zeroReader.verifyObjectChecksum(structure: "nx_superblock_t")
-    } catch {
+      (zero, zeroReader) = try readSuperblock(source, at: 0, blockSize: nil)
+    } catch let blockZeroError {
+      guard let (found, foundReader, address) = probeForSuperblock(source) else {
+        throw .notAPFS(blockZeroError)
+      }
+      zero = found
+      zeroReader = foundReader
       blockZeroTrusted = false
       anomalies.append(ContainerAnomaly(
-        code: "block-zero-checksum", message: "block 0 superblock: \(error.reasonText)", offset: 0))
+        code: "block-zero-invalid",
+        message: "block 0 holds no usable container superblock (\(blockZeroError.description)); using the valid "
+          + "superblock with xid \(found.transactionID) found at block \(address)",
+        offset: 0))
+    }
+    let blockSize = Int(zero.blockSize)
+    if blockZeroTrusted {
+      do {
+        try zeroReader.verifyObjectChecksum(structure: "nx_superblock_t")
+      } catch {
+        blockZeroTrusted = false
+        anomalies.append(ContainerAnomaly(
+          code: "block-zero-checksum", message: "block 0 superblock: \(error.reasonText)", offset: 0))
+      }
     }
 
     let declared = zero.blockCount.multipliedReportingOverflow(by: UInt64(blockSize))
@@ -161,6 +169,38 @@ public struct APFSContainer: Sendable {
       blockZero: zero, attempts: attempts, anomalies: anomalies,
       error: lastError ?? ParseError(.invalid("no valid checkpoint superblock"), in: "checkpoint descriptor area",
                                      at: Int(zero.checkpointDescriptorBase) &* blockSize))
+  }
+
+  /// Reads and parses a container superblock at byte `offset` (block size from the superblock itself).
+  static func readSuperblock(_ source: any ByteSource, at offset: Int, blockSize: Int?) throws(ParseError)
+    -> (NXSuperblock, ByteReader)
+  {
+    do {
+      let probe = try source.reader(
+        at: offset, length: min(max(0, source.byteCount - offset), blockSize ?? 4096), structure: "nx_superblock_t")
+      let parsed = try NXSuperblock(parsing: probe)
+      let reader = try source.reader(at: offset, length: Int(parsed.blockSize), structure: "nx_superblock_t")
+      return (try NXSuperblock(parsing: reader), reader)
+    } catch let error as ParseError {
+      throw error
+    } catch {
+      throw ParseError(.invalid("\(error)"), in: "nx_superblock_t", at: offset)
+    }
+  }
+
+  /// The newest checksum-valid container superblock among the first ``probeBlocks`` 4 KiB blocks after block 0.
+  static let probeBlocks = 256
+  static func probeForSuperblock(_ source: any ByteSource) -> (NXSuperblock, ByteReader, Int)? {
+    var best: (NXSuperblock, ByteReader, Int)? = nil
+    for block in 1..<probeBlocks where (block + 1) * 4096 <= source.byteCount {
+      guard let (sb, reader) = try? readSuperblock(source, at: block * 4096, blockSize: 4096),
+        Int(sb.blockSize) == 4096,
+        (try? reader.verifyObjectChecksum(structure: "nx_superblock_t")) != nil,
+        sb.header.type == .nxSuperblock
+      else { continue }
+      if best == nil || sb.transactionID > best!.0.transactionID { best = (sb, reader, block) }
+    }
+    return best
   }
 
   private struct OpenedCheckpoint {

@@ -45,7 +45,9 @@ public enum RealImages {
   /// Runs a peer tool and returns its standard output; throws when it cannot be started (not installed).
   public static func run(_ tool: String, _ arguments: [String]) throws -> (status: Int32, output: String) {
     let process = Process()
-    let candidates = ["/usr/bin/", "/usr/sbin/", "/bin/", "/sbin/", "/usr/local/bin/"].map { $0 + tool }
+    let path = ProcessInfo.processInfo.environment["PATH"] ?? ""
+    let folders = path.split(separator: ":").map { String($0) + "/" } + ["/usr/bin/", "/usr/sbin/", "/bin/", "/sbin/"]
+    let candidates = folders.map { $0 + tool }
     guard let executable = candidates.first(where: { FileManager.default.isExecutableFile(atPath: $0) }) else {
       throw Missing(path: "peer tool \(tool) (apt package)")
     }
@@ -53,10 +55,27 @@ public enum RealImages {
     process.arguments = arguments
     let pipe = Pipe()
     process.standardOutput = pipe
-    process.standardError = Pipe()
+    let errors = Pipe()
+    process.standardError = errors
     try process.run()
+    // Drain standard error on another thread so a chatty tool cannot block on a full pipe.
+    let errorBox = DataBox()
+    let group = DispatchGroup()
+    DispatchQueue.global().async(group: group) {
+      errorBox.set(errors.fileHandleForReading.readDataToEndOfFile())
+    }
     let data = pipe.fileHandleForReading.readDataToEndOfFile()
+    group.wait()
     process.waitUntilExit()
-    return (process.terminationStatus, String(decoding: data, as: UTF8.self))
+    return (process.terminationStatus, String(decoding: data, as: UTF8.self) + String(decoding: errorBox.get(), as: UTF8.self))
   }
+}
+
+/// A lock-protected Data for handing bytes between threads.
+final class DataBox: @unchecked Sendable {
+  // @unchecked: every access goes through `lock`.
+  private let lock = NSLock()
+  private var data = Data()
+  func set(_ value: Data) { lock.withLock { data = value } }
+  func get() -> Data { lock.withLock { data } }
 }

@@ -42,6 +42,9 @@ public enum Triage {
           errors.append(reportError(parseError))
         case let .damaged(blockZero, attempts, anomalies, parseError):
           facts.damage = (blockZero, attempts, parseError)
+          for attempt in attempts {
+            if case let .skipped(e) = attempt.outcome, e != parseError { errors.append(reportError(e)) }
+          }
           errors.append(reportError(parseError))
           for anomaly in anomalies {
             errors.append(.init(code: anomaly.code, offset: anomaly.offset, message: anomaly.message))
@@ -49,12 +52,15 @@ public enum Triage {
         }
       }
     } else {
-      facts.notAPFS = ParseError(
+      let error = ParseError(
         .invalid("no APFS container superblock at offset 0 and no GPT partition of type \(GPT.apfsPartitionType)"),
         in: "evidence", at: 0)
+      facts.notAPFS = error
+      errors.append(.init(code: "no-container", offset: 0, message: error.description))
     }
     if let container = facts.container {
-      for anomaly in container.anomalies where anomaly.code == "block-zero-checksum" {
+      for anomaly in container.anomalies
+      where anomaly.code == "block-zero-checksum" || anomaly.code == "block-zero-invalid" {
         errors.append(.init(code: anomaly.code, offset: anomaly.offset, message: anomaly.message))
       }
       for attempt in container.checkpointAttempts {

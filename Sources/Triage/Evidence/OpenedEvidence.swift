@@ -70,7 +70,8 @@ public struct OpenedEvidence: Sendable {
       return OpenedEvidence(
         path: path, image: image, format: .gpt, apfsSource: nil, apfsOffset: nil, partitions: [], problems: [error])
     } catch {}
+    // Unknown: still handed to the container layer, which probes past a zeroed or overwritten block 0.
     return OpenedEvidence(
-      path: path, image: image, format: .unknown, apfsSource: nil, apfsOffset: nil, partitions: [], problems: [])
+      path: path, image: image, format: .unknown, apfsSource: image, apfsOffset: 0, partitions: [], problems: [])
   }
 }

@@ -85,8 +85,8 @@ public enum VerdictRule {
       reasons.append(lang.pick(
         "User data volume " + perFile.map(describe).joined(separator: ", ")
           + " uses per-file Data Protection: each file's key is wrapped by a class key.",
-        "利用者データのボリューム " + perFile.map(describe).joined(separator: "、")
-          + " はファイルごとのデータ保護を使っており、各ファイルの鍵はクラス鍵でラップされています。"))
+        "利用者データのボリューム" + perFile.map(describe).joined(separator: "、")
+          + "はファイルごとのデータ保護を使っており、各ファイルの鍵はクラス鍵でラップされています。"))
       reasons.append(contentsOf: Explanations.vendorChain(lang))
       var advice = Explanations.vendorAdvice(lang)
       if lowSpace != nil {
@@ -113,8 +113,8 @@ public enum VerdictRule {
           + " is encrypted with a single volume key (APFS_FS_ONEKEY). That key is wrapped in the container and "
           + "volume keybags by a key derived from the user's password (PBKDF2) or by the recovery key"
           + (container.hasKeybag ? "; the container keybag is present at block \(container.superblock.keylockerBlock)." : "."),
-        "利用者データのボリューム " + onekey.map(describe).joined(separator: "、")
-          + " は単一のボリューム鍵（APFS_FS_ONEKEY）で暗号化されています。この鍵はコンテナとボリュームの"
+        "利用者データのボリューム" + onekey.map(describe).joined(separator: "、")
+          + "は単一のボリューム鍵（APFS_FS_ONEKEY）で暗号化されています。この鍵はコンテナとボリュームの"
           + "キーバッグ内で、利用者のパスワードから導出した鍵（PBKDF2）または復旧キーによってラップされています"
           + (container.hasKeybag ? "。コンテナのキーバッグはブロック \(container.superblock.keylockerBlock) にあります。" : "。")))
       return .init(
@@ -139,8 +139,8 @@ public enum VerdictRule {
       reasons.append(lang.pick(
         "User data volume " + users.map(describe).joined(separator: ", ")
           + " is not encrypted (APFS_FS_UNENCRYPTED): its files can be read directly from the image.",
-        "利用者データのボリューム " + users.map(describe).joined(separator: "、")
-          + " は暗号化されていません（APFS_FS_UNENCRYPTED）。ファイルはイメージから直接読めます。"))
+        "利用者データのボリューム" + users.map(describe).joined(separator: "、")
+          + "は暗号化されていません（APFS_FS_UNENCRYPTED）。ファイルはイメージから直接読めます。"))
     }
     return .init(
       verdictClass: .recoverable,
