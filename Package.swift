@@ -41,6 +41,7 @@ let package = Package(
     .testTarget(name: "RegionMapTests", dependencies: ["RegionMap"]),
     .testTarget(
       name: "TriageTests", dependencies: ["Triage", "Reporting", "APFSFormat", "ImageAccess", "TestSupport"]),
+    .testTarget(name: "CLITests", dependencies: ["ringo", "TestSupport"]),
     .testTarget(name: "APFSFormatTests", dependencies: ["APFSFormat", "ImageAccess", "TestSupport"]),
   ],
   swiftLanguageModes: [.v6]

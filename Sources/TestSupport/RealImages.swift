@@ -23,6 +23,7 @@ public enum RealImages {
 
   public struct Missing: Error, CustomStringConvertible {
     public var path: String
+    public init(path: String) { self.path = path }
     public var description: String {
       "test material missing: \(path) (run Tools/fixtures/fetch-dissect-images.sh, or .ci/run)"
     }

@@ -1,0 +1,25 @@
+#!/usr/bin/env bash
+# Installs what the test suite needs on a fresh Debian machine of this project's kind, then fetches the real APFS
+# test images into a cache outside git. Safe to run again: installed packages and cached images are kept.
+#   peers:   apfsprogs (mkapfs, apfsck), libfsapfs-utils (fsapfsinfo), sleuthkit (pstat, fls), 7zip, unzip, ent,
+#            binwalk, fdisk (sfdisk, to build GPT disks with a real partitioner)
+#   libs:    libz-dev, liblzma-dev, libbz2-dev (system-library targets)
+#   python:  jsonschema (validates every report against ../shared/docs/report-schema.json)
+set -euo pipefail
+packages=(apfsprogs libfsapfs-utils sleuthkit 7zip unzip ent binwalk fdisk libz-dev liblzma-dev libbz2-dev
+          python3-jsonschema)
+missing=()
+for p in "${packages[@]}"; do
+  dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p")
+done
+if [ ${#missing[@]} -gt 0 ]; then
+  if [ "$(id -u)" -ne 0 ]; then
+    echo "missing Debian packages: ${missing[*]} (run as root or install them)" >&2
+    exit 1
+  fi
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -qq
+  apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
+python3 -c 'import jsonschema' 2>/dev/null || python3 -m pip install --quiet jsonschema
+"$(dirname "$0")"/fixtures/fetch-dissect-images.sh
