@@ -71,3 +71,66 @@ public struct BTreeWalker {
     return nodesRead
   }
 }
+
+extension BTreeWalker {
+  /// Visits leaf records in key order starting at the first record whose key may be ≥ `lower`, until `visit`
+  /// returns `false`. `keyOf` extracts a comparable key from any entry (index or leaf).
+  ///
+  /// At each index node the walk starts at the last child whose first key is strictly below `lower` (records equal
+  /// to `lower` may continue from it), so every matching record is reached. Loop and depth limits as in ``walk``.
+  public func scan<Key: Comparable>(
+    root: UInt64, from lower: Key, keyOf: (BTreeNode, Int) throws -> Key,
+    visit: (BTreeNode, Int) throws -> Bool
+  ) throws {
+    var visited = Set<UInt64>()
+    var nodesRead = 0
+    var fixedSizes: (key: Int, value: Int)? = nil
+    var stopped = false
+
+    func descend(_ address: UInt64, expectedLevel: Int?, depth: Int, seek: Bool) throws {
+      guard depth <= Self.maxDepth else {
+        throw ParseError(.limitExceeded(what: "\(structure) depth", limit: Self.maxDepth), in: structure, at: nil)
+      }
+      guard visited.insert(address).inserted else {
+        throw ParseError(.loop(detail: "node \(address) is reached twice"), in: structure, at: nil)
+      }
+      nodesRead += 1
+      guard nodesRead <= nodeLimit else {
+        throw ParseError(.limitExceeded(what: "\(structure) nodes", limit: nodeLimit), in: structure, at: nil)
+      }
+      let block = try loadNode(address)
+      if verifyChecksums { try block.verifyObjectChecksum(structure: structure) }
+      let node = try BTreeNode(parsing: block, fixedSizes: fixedSizes)
+      if depth == 0, let info = node.info, node.flags.contains(.fixedKeyValueSize) {
+        fixedSizes = (Int(info.keySize), Int(info.valueSize))
+      }
+      if let expectedLevel, Int(node.level) != expectedLevel {
+        throw ParseError(
+          .invalid("node level \(node.level), expected \(expectedLevel)"), in: structure, at: block.base + 34)
+      }
+      if node.isLeaf {
+        for index in node.entries.indices {
+          if seek, try keyOf(node, index) < lower { continue }
+          if try !visit(node, index) {
+            stopped = true
+            return
+          }
+        }
+      } else {
+        var start = 0
+        if seek {
+          for index in node.entries.indices {
+            if try keyOf(node, index) < lower { start = index } else { break }
+          }
+        }
+        for index in start..<node.entries.count {
+          try descend(
+            try node.childID(at: index), expectedLevel: Int(node.level) - 1, depth: depth + 1,
+            seek: seek && index == start)
+          if stopped { return }
+        }
+      }
+    }
+    try descend(root, expectedLevel: nil, depth: 0, seek: true)
+  }
+}

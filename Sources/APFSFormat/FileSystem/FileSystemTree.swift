@@ -1,0 +1,149 @@
+import ImageAccess
+
+/// One volume's file-system tree, read through the volume's object map at the container's checkpoint.
+///
+/// Node children are virtual object ids; each is resolved through the volume object map (newest xid not above the
+/// checkpoint's) to a physical block. Nodes whose object-map entry is marked encrypted (metadata of a ONEKEY volume)
+/// cannot be parsed without the volume key: reading one throws ``FileSystemTree/encryptedMetadata``.
+/// On disk: the `apfs_root_tree_oid` B-tree, Apple File System Reference §File-System Objects.
+public struct FileSystemTree: Sendable {
+  public let container: APFSContainer
+  public let volume: APFSSuperblock
+  public let objectMap: ObjectMap
+  /// Directory records use hashed keys (case- or normalization-insensitive volumes).
+  public let hashedNames: Bool
+
+  /// The metadata of this volume is encrypted (the volume key is needed to walk it).
+  public static func encryptedMetadata(at offset: Int?) -> ParseError {
+    ParseError(.invalid("file-system tree node is encrypted; the volume key is needed to read it"),
+               in: "fs tree", at: offset)
+  }
+
+  public init(container: APFSContainer, volume: APFSSuperblock) throws {
+    self.container = container
+    self.volume = volume
+    objectMap = try ObjectMap(
+      at: volume.objectMapOID, maxTransactionID: container.checkpointTransactionID,
+      nodeLimit: Int(min(container.superblock.blockCount, 50_000_000)), readBlock: container.block)
+    hashedNames = volume.incompatibleFeatures.contains(.caseInsensitive)
+      || volume.incompatibleFeatures.contains(.normalizationInsensitive)
+  }
+
+  /// The root directory's inode id (`ROOT_DIR_INO_NUM`).
+  public static let rootDirectoryID: UInt64 = 2
+
+  func walker() -> BTreeWalker {
+    let map = objectMap
+    let container = container
+    return BTreeWalker(structure: "fs tree", nodeLimit: Int(min(container.superblock.blockCount, 50_000_000))) {
+      oid in
+      guard let mapping = map.lookup(oid) else {
+        throw ParseError(.invalid("fs tree node oid \(oid) is not in the volume object map"), in: "omap", at: nil)
+      }
+      if mapping.isEncrypted {
+        throw FileSystemTree.encryptedMetadata(at: Int(clamping: mapping.physicalAddress &* UInt64(container.blockSize)))
+      }
+      return try container.block(mapping.physicalAddress)
+    }
+  }
+
+  /// Physical blocks of the tree's nodes, resolved through the object map (for the region map).
+  public var rootPhysicalAddress: UInt64? { objectMap.lookup(volume.rootTreeOID)?.physicalAddress }
+
+  /// Visits every record of the tree in key order.
+  public func walk(_ visit: (FSKey, BTreeNode, BTreeNode.Entry) throws -> Void) throws {
+    try walker().walk(root: volume.rootTreeOID) { node, index in
+      let entry = node.entries[index]
+      try visit(try FSKey(parsing: node.bytes, at: entry.key.lowerBound), node, entry)
+    }
+  }
+
+  /// Visits the records of object `id` with record type `type`, in key order.
+  public func records(of id: UInt64, type: FSRecordType, _ visit: (BTreeNode, BTreeNode.Entry) throws -> Void)
+    throws
+  {
+    let target = FSKey(objectID: id, type: type)
+    try walker().scan(
+      root: volume.rootTreeOID, from: target,
+      keyOf: { node, index in try FSKey(parsing: node.bytes, at: node.entries[index].key.lowerBound) },
+      visit: { node, index in
+        let entry = node.entries[index]
+        let key = try FSKey(parsing: node.bytes, at: entry.key.lowerBound)
+        if key > target { return false }
+        if key == target { try visit(node, entry) }
+        return true
+      })
+  }
+
+  /// The inode with id `id`, or `nil`.
+  public func inode(_ id: UInt64) throws -> InodeRecord? {
+    var found: InodeRecord? = nil
+    try records(of: id, type: .inode) { node, entry in
+      guard let value = entry.value else { return }
+      found = try InodeRecord(objectID: id, parsing: node.bytes, value: value)
+    }
+    return found
+  }
+
+  /// The entries of directory `id`, in on-disk order.
+  public func children(of id: UInt64) throws -> [DirectoryRecord] {
+    var out: [DirectoryRecord] = []
+    try records(of: id, type: .directoryRecord) { node, entry in
+      guard let value = entry.value else { return }
+      out.append(try DirectoryRecord(parentID: id, parsing: node.bytes, key: entry.key, value: value, hashed: hashedNames))
+    }
+    return out
+  }
+
+  /// The file extents of data stream `streamID`, by logical address.
+  public func extents(of streamID: UInt64) throws -> [FileExtentRecord] {
+    var out: [FileExtentRecord] = []
+    try records(of: streamID, type: .fileExtent) { node, entry in
+      guard let value = entry.value else { return }
+      out.append(try FileExtentRecord(streamID: streamID, parsing: node.bytes, key: entry.key, value: value))
+    }
+    return out.sorted { $0.logicalAddress < $1.logicalAddress }
+  }
+
+  /// The extended attributes of object `id`.
+  public func xattrs(of id: UInt64) throws -> [XAttrRecord] {
+    var out: [XAttrRecord] = []
+    try records(of: id, type: .xattr) { node, entry in
+      guard let value = entry.value else { return }
+      out.append(try XAttrRecord(ownerID: id, parsing: node.bytes, key: entry.key, value: value))
+    }
+    return out
+  }
+
+  /// The crypto state of `cryptoID`, or `nil`.
+  public func cryptoState(_ cryptoID: UInt64) throws -> CryptoStateRecord? {
+    var found: CryptoStateRecord? = nil
+    try records(of: cryptoID, type: .cryptoState) { node, entry in
+      guard let value = entry.value else { return }
+      found = try CryptoStateRecord(cryptoID: cryptoID, parsing: node.bytes, value: value)
+    }
+    return found
+  }
+
+  /// Resolves a slash-separated path from the root directory. Each component is matched first byte-for-byte, then,
+  /// on case-insensitive volumes, case-insensitively.
+  ///
+  /// - Returns: the directory record of the last component (`nil` for the root itself) and its inode id.
+  public func resolve(_ path: String) throws -> (entry: DirectoryRecord?, id: UInt64)? {
+    var current = Self.rootDirectoryID
+    var entry: DirectoryRecord? = nil
+    for component in path.split(separator: "/", omittingEmptySubsequences: true) {
+      let children = try self.children(of: current)
+      let wanted = Array(component.utf8)
+      var match = children.first { $0.nameBytes == wanted }
+      if match == nil, volume.incompatibleFeatures.contains(.caseInsensitive) {
+        let folded = String(component).lowercased()
+        match = children.first { $0.name.lowercased() == folded }
+      }
+      guard let match else { return nil }
+      entry = match
+      current = match.fileID
+    }
+    return (entry, current)
+  }
+}
