@@ -1,0 +1,181 @@
+import ImageAccess
+
+/// What one pass over a volume's file-system tree measured: object counts, plaintext and encrypted file bytes,
+/// files per Data Protection class, compression methods, and where file data and tree nodes sit on disk.
+///
+/// The pass keeps going as far as it can: an unreadable node ends the walk with ``error`` set and the counts so far
+/// kept (``isComplete`` false).
+public struct VolumeCensus: Sendable {
+  public var files = 0
+  public var directories = 0
+  public var symlinks = 0
+  public var otherObjects = 0
+  public var snapshots = 0
+  /// Logical bytes of regular-file data streams in extents with a crypto id of zero (and not on a ONEKEY volume).
+  public var plaintextBytes: UInt64 = 0
+  /// Logical bytes of regular-file data streams in extents with a non-zero crypto id, or on a ONEKEY volume.
+  public var encryptedBytes: UInt64 = 0
+  /// Regular files per protection class (`A`…`F`, `none`, `other`).
+  public var protectionClasses: [String: Int] = [:]
+  /// Compressed files (decmpfs) per method name.
+  public var compressionMethods: [String: Int] = [:]
+  public var compressedFiles: Int { compressionMethods.values.reduce(0, +) }
+  /// Physical runs of file data: start block, block count, encrypted.
+  public var dataRuns: [(start: UInt64, count: UInt64, encrypted: Bool)] = []
+  /// Physical blocks of the volume's metadata: tree nodes, object map nodes, snapshot tree nodes.
+  public var metadataBlocks: [UInt64] = []
+  public var recordsRead = 0
+  public var error: ParseError?
+  public var metadataEncrypted = false
+  public var isComplete: Bool { error == nil }
+
+  public init() {}
+
+  /// Walks `tree` once and measures it.
+  public static func take(_ tree: FileSystemTree) -> VolumeCensus {
+    var census = VolumeCensus()
+    let onekey = tree.volume.encryption == .onekey
+    let blockSize = UInt64(tree.container.blockSize)
+    struct FileFacts {
+      var size: UInt64
+      var cryptoID: UInt64
+      var defaultClass: UInt32
+    }
+    var regularFiles: [UInt64: FileFacts] = [:]  // by data-stream id (private_id)
+    var streamExtents: [UInt64: [FileExtentRecord]] = [:]
+    var cryptoClasses: [UInt64: UInt32] = [:]
+    var decmpfs: [UInt64: UInt32] = [:]
+    var fileStreamOf: [UInt64: UInt64] = [:]  // inode id -> stream id, for decmpfs lookup
+
+    census.metadataBlocks.append(contentsOf: tree.objectMap.nodeAddresses)
+    census.metadataBlocks.append(tree.volume.objectMapOID)
+    do {
+      var walker = tree.walker()
+      let map = tree.objectMap
+      let load = walker.loadNode
+      let recorder = AddressRecorder()
+      walker.loadNode = { oid in
+        if let mapping = map.lookup(oid) { recorder.append(mapping.physicalAddress) }
+        return try load(oid)
+      }
+      defer { census.metadataBlocks.append(contentsOf: recorder.addresses) }
+      try walker.walk(root: tree.volume.rootTreeOID) { node, index in
+        census.recordsRead += 1
+        let entry = node.entries[index]
+        let r = node.bytes
+        let key = try FSKey(parsing: r, at: entry.key.lowerBound)
+        guard let value = entry.value else { return }
+        switch key.type {
+        case .inode:
+          let inode = try InodeRecord(objectID: key.objectID, parsing: r, value: value)
+          switch inode.kind {
+          case .regular:
+            census.files += 1
+            let stream = inode.dataStream
+            regularFiles[inode.privateID] = FileFacts(
+              size: stream?.size ?? 0, cryptoID: stream?.defaultCryptoID ?? 0,
+              defaultClass: inode.defaultProtectionClass)
+            fileStreamOf[inode.objectID] = inode.privateID
+          case .directory:
+            // The root (2) and the private directory (3) are not counted, as in apfs_num_directories.
+            if inode.objectID > 3 { census.directories += 1 }
+          case .symlink:
+            census.symlinks += 1
+          default:
+            census.otherObjects += 1
+          }
+        case .fileExtent:
+          let extent = try FileExtentRecord(streamID: key.objectID, parsing: r, key: entry.key, value: value)
+          guard extent.length <= UInt64(Int.max) / 2 else {
+            throw ParseError(.valueOutOfRange(field: "j_file_extent_val_t.len", value: extent.length),
+                             in: "j_file_extent_val_t", at: r.absolute(value.lowerBound))
+          }
+          if !extent.isSparse {
+            let blocks = (extent.length + blockSize - 1) / blockSize
+            guard extent.physicalBlock < tree.container.superblock.blockCount,
+              blocks <= tree.container.superblock.blockCount - extent.physicalBlock
+            else {
+              throw ParseError(
+                .valueOutOfRange(field: "phys_block_num + len", value: extent.physicalBlock),
+                in: "j_file_extent_val_t", at: r.absolute(value.lowerBound + 8))
+            }
+          }
+          streamExtents[key.objectID, default: []].append(extent)
+        case .cryptoState:
+          let state = try CryptoStateRecord(cryptoID: key.objectID, parsing: r, value: value)
+          cryptoClasses[key.objectID] = state.persistentClass & 0x1F
+        case .xattr:
+          let xattr = try XAttrRecord(ownerID: key.objectID, parsing: r, key: entry.key, value: value)
+          if let method = xattr.decmpfsMethod { decmpfs[key.objectID] = method }
+        default:
+          break
+        }
+      }
+    } catch let error as ParseError {
+      census.error = error
+      if case .invalid(let text) = error.reason, text.contains("encrypted") { census.metadataEncrypted = true }
+    } catch {
+      census.error = ParseError(.invalid("\(error)"), in: "fs tree", at: nil)
+    }
+
+    // Join files with their extents and crypto states.
+    for (streamID, facts) in regularFiles {
+      let extents = streamExtents[streamID] ?? []
+      var classID = facts.cryptoID
+      if classID == 0 { classID = extents.first { $0.cryptoID != 0 }?.cryptoID ?? 0 }
+      var key = "none"
+      if let persistent = cryptoClasses[classID] {
+        let effective = persistent == 0 ? facts.defaultClass & 0x1F : persistent
+        key = ProtectionClass(rawValue: effective).reportKey
+      }
+      census.protectionClasses[key, default: 0] += 1
+      for extent in extents where !extent.isSparse {
+        let logical = extent.logicalAddress < facts.size ? min(extent.length, facts.size - extent.logicalAddress) : 0
+        let encrypted = onekey || extent.cryptoID != 0
+        if encrypted { census.encryptedBytes += logical } else { census.plaintextBytes += logical }
+        census.dataRuns.append((extent.physicalBlock, (extent.length + blockSize - 1) / blockSize, encrypted))
+      }
+      streamExtents[streamID] = nil
+    }
+    // Extents of streams that are not regular files (xattr streams, resource forks) still hold data.
+    for (_, extents) in streamExtents {
+      for extent in extents where !extent.isSparse {
+        census.dataRuns.append((extent.physicalBlock, (extent.length + blockSize - 1) / blockSize,
+                                onekey || extent.cryptoID != 0))
+      }
+    }
+    for (inode, method) in decmpfs where fileStreamOf[inode] != nil {
+      census.compressionMethods[CompressionMethod.name(method), default: 0] += 1
+    }
+
+    census.snapshots = countSnapshots(tree, metadata: &census.metadataBlocks)
+    return census
+  }
+
+  /// Counts snapshot metadata records (`APFS_TYPE_SNAP_METADATA`) in the volume's snapshot tree (physical nodes).
+  static func countSnapshots(_ tree: FileSystemTree, metadata: inout [UInt64]) -> Int {
+    let root = tree.volume.snapshotMetaTreeOID
+    guard root != 0 else { return 0 }
+    var count = 0
+    let recorder = AddressRecorder()
+    let walker = BTreeWalker(
+      structure: "snapshot metadata tree", nodeLimit: Int(min(tree.container.superblock.blockCount, 50_000_000))
+    ) { address in
+      recorder.append(address)
+      return try tree.container.block(address)
+    }
+    _ = try? walker.walk(root: root) { node, index in
+      let key = try FSKey(parsing: node.bytes, at: node.entries[index].key.lowerBound)
+      if key.type == .snapshotMetadata { count += 1 }
+    }
+    metadata.append(contentsOf: recorder.addresses)
+    return count
+  }
+}
+
+/// Collects addresses from inside escaping loader closures.
+final class AddressRecorder: @unchecked Sendable {
+  // @unchecked: used from one thread at a time (the walk is sequential).
+  var addresses: [UInt64] = []
+  func append(_ address: UInt64) { addresses.append(address) }
+}
