@@ -68,6 +68,25 @@ public enum Triage {
       }
     }
 
+    if let container = facts.container, options.walkTrees {
+      for entry in container.volumes {
+        guard let volume = entry.superblock else { continue }
+        let census: VolumeCensus
+        do {
+          census = VolumeCensus.take(try FileSystemTree(container: container, volume: volume))
+        } catch {
+          var failed = VolumeCensus()
+          failed.error = (error as? ParseError) ?? ParseError(.invalid("\(error)"), in: "volume omap", at: nil)
+          census = failed
+        }
+        facts.censuses[entry.index] = census
+        if let error = census.error, !census.metadataEncrypted {
+          errors.append(.init(code: error.code, offset: error.offset,
+                              message: "volume \"\(volume.name)\": \(error.description)"))
+        }
+      }
+    }
+
     let findings = rules.flatMap { $0.findings(for: facts) }
     let verdict = VerdictRule.verdict(for: facts, findings: findings)
     return TriageReport(
@@ -105,13 +124,28 @@ public enum Triage {
       },
       volumes: c.volumes.compactMap { entry -> TriageReport.Volume? in
         guard let v = entry.superblock else { return nil }
+        if let census = facts.completeCensus(v) {
+          var classes = ["A": 0, "B": 0, "C": 0, "D": 0, "F": 0, "none": 0, "other": 0]
+          for (key, count) in census.protectionClasses { classes[key, default: 0] += count }
+          return .init(
+            index: entry.index, name: v.name, uuid: v.uuid.description, role: v.role.name,
+            roleRaw: Int(v.role.rawValue), encryption: v.encryption.rawValue, flags: v.flags.names,
+            caseSensitive: v.isCaseSensitive, allocBlocks: v.allocatedBlockCount, reserveBlocks: v.reserveBlockCount,
+            quotaBlocks: v.quotaBlockCount, availableBytes: facts.availableBytes(v),
+            files: UInt64(census.files), directories: UInt64(census.directories), symlinks: UInt64(census.symlinks),
+            snapshots: UInt64(census.snapshots), countsSource: "tree",
+            fileBytes: .init(plaintext: census.plaintextBytes, encrypted: census.encryptedBytes),
+            protectionClasses: classes, otherObjects: UInt64(census.otherObjects),
+            compression: census.compressionMethods)
+        }
         return .init(
           index: entry.index, name: v.name, uuid: v.uuid.description, role: v.role.name, roleRaw: Int(v.role.rawValue),
           encryption: v.encryption.rawValue, flags: v.flags.names, caseSensitive: v.isCaseSensitive,
           allocBlocks: v.allocatedBlockCount, reserveBlocks: v.reserveBlockCount, quotaBlocks: v.quotaBlockCount,
           availableBytes: facts.availableBytes(v),
           files: v.fileCount, directories: v.directoryCount, symlinks: v.symlinkCount, snapshots: v.snapshotCount,
-          countsSource: "superblock", fileBytes: nil, protectionClasses: nil)
+          countsSource: "superblock", fileBytes: nil, protectionClasses: nil, otherObjects: v.otherObjectCount,
+          compression: nil)
       })
   }
 }

@@ -10,6 +10,16 @@ public struct TriageFacts: Sendable {
   /// Set when no container superblock was found.
   public var notAPFS: ParseError?
   public var options: TriageOptions
+  /// File-system tree measurements per volume index (absent when the tree was not walked).
+  public var censuses: [Int: VolumeCensus] = [:]
+
+  /// The census of `volume`, when its tree was walked to the end.
+  public func completeCensus(_ volume: APFSSuperblock) -> VolumeCensus? {
+    guard let entry = container?.volumes.first(where: { $0.superblock?.uuid == volume.uuid }),
+      let census = censuses[entry.index], census.isComplete
+    else { return nil }
+    return census
+  }
 
   /// Container capacity in bytes (`nx_block_count` × block size).
   public var capacityBytes: UInt64 {
@@ -46,6 +56,8 @@ public struct TriageFacts: Sendable {
 /// Options that change what the rules decide.
 public struct TriageOptions: Sendable {
   public var hash = true
+  /// Walk every volume's file-system tree (counts, file bytes, protection classes).
+  public var walkTrees = true
   public var minFree: MinFreeThreshold = .standard
   public var language: Language = .en
   public init() {}

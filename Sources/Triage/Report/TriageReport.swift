@@ -114,6 +114,10 @@ public struct TriageReport: Sendable, Encodable {
     public var countsSource: String?
     public var fileBytes: FileBytes?
     public var protectionClasses: [String: Int]?
+    /// FIFOs, devices and sockets.
+    public var otherObjects: UInt64?
+    /// Compressed (decmpfs) regular files per method, from the tree walk.
+    public var compression: [String: Int]?
 
     public struct FileBytes: Sendable, Encodable {
       public var plaintext: UInt64
@@ -125,6 +129,7 @@ public struct TriageReport: Sendable, Encodable {
       case allocBlocks = "alloc_blocks", reserveBlocks = "reserve_blocks", quotaBlocks = "quota_blocks"
       case availableBytes = "available_bytes", files, directories, symlinks, snapshots
       case countsSource = "counts_source", fileBytes = "file_bytes", protectionClasses = "protection_classes"
+      case otherObjects = "other_objects", compression
     }
     public func encode(to encoder: any Encoder) throws {
       var c = encoder.container(keyedBy: CodingKeys.self)
@@ -147,6 +152,8 @@ public struct TriageReport: Sendable, Encodable {
       try c.encode(countsSource, forKey: .countsSource)
       try c.encode(fileBytes, forKey: .fileBytes)
       try c.encode(protectionClasses, forKey: .protectionClasses)
+      try c.encode(otherObjects, forKey: .otherObjects)
+      try c.encode(compression, forKey: .compression)
     }
   }
 

@@ -13,10 +13,31 @@ public struct EncryptionRule: TriageRule {
     var out: [TriageReport.Finding] = []
     for volume in container.volumes.compactMap(\.superblock) {
       let isUser = userVolumes.contains(volume.uuid)
-      let baseFacts: [String: Fact] = [
+      var baseFacts: [String: Fact] = [
         "role": .string(volume.role.name), "fs_flags": .uint(volume.flags.rawValue),
         "alloc_blocks": .uint(volume.allocatedBlockCount), "user_data_volume": .bool(isUser),
       ]
+      if let census = facts.completeCensus(volume) {
+        baseFacts["encrypted_file_bytes"] = .uint(census.encryptedBytes)
+        baseFacts["plaintext_file_bytes"] = .uint(census.plaintextBytes)
+        baseFacts["files"] = .int(Int64(census.files))
+        for (key, count) in census.protectionClasses.sorted(by: { $0.key < $1.key }) {
+          baseFacts["class_\(key)_files"] = .int(Int64(count))
+        }
+      }
+      if let entry = container.volumes.first(where: { $0.superblock?.uuid == volume.uuid }),
+        let census = facts.censuses[entry.index], census.metadataEncrypted
+      {
+        out.append(.init(
+          code: "metadata-encrypted", severity: .info, volume: volume.name,
+          message: lang.pick(
+            "The file-system tree of \"\(volume.name)\" is encrypted: without the volume key it cannot be walked, "
+              + "so its file counts come from the volume superblock and its blocks are accounted as allocated "
+              + "volume data.",
+            "「\(volume.name)」のファイルシステムツリーは暗号化されています。ボリューム鍵なしではたどれないため、"
+              + "ファイル数はボリュームのスーパーブロックの値を示し、ブロックは割り当て済みのボリュームデータとして扱います。"),
+          facts: ["records_read": .int(Int64(census.recordsRead))]))
+      }
       switch volume.encryption {
       case .perFile:
         out.append(.init(

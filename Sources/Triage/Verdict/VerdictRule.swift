@@ -81,12 +81,46 @@ public enum VerdictRule {
       reasons.append(lowSpace.message)
     }
 
-    if !perFile.isEmpty {
+    // Measured bytes decide where the tree could be walked: per-file volumes count as unrecoverable only when at
+    // least half of their file bytes sit in encrypted extents.
+    var readablePerFile: [(APFSSuperblock, VolumeCensus)] = []
+    var lockedPerFile: [APFSSuperblock] = []
+    for volume in perFile {
+      if let census = facts.completeCensus(volume), census.encryptedBytes + census.plaintextBytes > 0,
+        census.encryptedBytes * 2 < census.encryptedBytes + census.plaintextBytes
+      {
+        readablePerFile.append((volume, census))
+      } else {
+        lockedPerFile.append(volume)
+      }
+    }
+    func measured(_ v: APFSSuperblock) -> String {
+      guard let c = facts.completeCensus(v) else {
+        return lang.pick(
+          " The file-system tree could not be walked, so the decision rests on the volume flags.",
+          " ファイルシステムツリーをたどれなかったため、判断はボリュームのフラグに基づきます。")
+      }
+      let total = c.encryptedBytes + c.plaintextBytes
+      let share = total > 0 ? Double(c.encryptedBytes) / Double(total) : 0
+      let classes = c.protectionClasses.sorted { $0.key < $1.key }.filter { $0.value > 0 }
+        .map { "\($0.key): \($0.value)" }.joined(separator: ", ")
+      return lang.pick(
+        " Measured in its tree: \(c.files) files; \(ByteText.exact(c.encryptedBytes, lang)) of file data in encrypted "
+          + "extents and \(ByteText.exact(c.plaintextBytes, lang)) in plaintext extents (\(ByteText.percent(share)) "
+          + "encrypted); files per protection class: \(classes.isEmpty ? "none" : classes).",
+        " ツリーの実測: ファイル \(c.files) 個。暗号化されたエクステントに \(ByteText.exact(c.encryptedBytes, lang))、"
+          + "平文のエクステントに \(ByteText.exact(c.plaintextBytes, lang))（暗号化率 \(ByteText.percent(share))）。"
+          + "保護クラス別ファイル数: \(classes.isEmpty ? "なし" : classes)。")
+    }
+
+    if !lockedPerFile.isEmpty {
       reasons.append(lang.pick(
-        "User data volume " + perFile.map(describe).joined(separator: ", ")
-          + " uses per-file Data Protection: each file's key is wrapped by a class key.",
-        "利用者データのボリューム" + perFile.map(describe).joined(separator: "、")
-          + "はファイルごとのデータ保護を使っており、各ファイルの鍵はクラス鍵でラップされています。"))
+        "User data volume " + lockedPerFile.map(describe).joined(separator: ", ")
+          + " uses per-file Data Protection: each file's key is wrapped by a class key."
+          + lockedPerFile.map(measured).joined(),
+        "利用者データのボリューム" + lockedPerFile.map(describe).joined(separator: "、")
+          + "はファイルごとのデータ保護を使っており、各ファイルの鍵はクラス鍵でラップされています。"
+          + lockedPerFile.map(measured).joined()))
       reasons.append(contentsOf: Explanations.vendorChain(lang))
       var advice = Explanations.vendorAdvice(lang)
       if lowSpace != nil {
@@ -106,6 +140,15 @@ public enum VerdictRule {
           "利用者のデータは、Apple の署名付きソフトウェアを実行するこの端末だけが解除できる鍵で暗号化されています。"
             + "メーカーの協力なしにイメージから復旧することはできません。"),
         reasons: reasons, advice: advice)
+    }
+    for (volume, census) in readablePerFile {
+      reasons.append(lang.pick(
+        "Volume " + describe(volume) + " is marked for per-file Data Protection, but most of its file data is not "
+          + "encrypted: \(ByteText.exact(census.plaintextBytes, lang)) are in plaintext extents and readable from the "
+          + "image; only \(ByteText.exact(census.encryptedBytes, lang)) are in encrypted extents." + measured(volume),
+        "ボリューム" + describe(volume) + "はファイルごとのデータ保護の設定ですが、ファイルデータの大半は暗号化されて"
+          + "いません。\(ByteText.exact(census.plaintextBytes, lang)) は平文のエクステントにありイメージから読めます。"
+          + "暗号化されたエクステントにあるのは \(ByteText.exact(census.encryptedBytes, lang)) だけです。" + measured(volume)))
     }
     if !onekey.isEmpty {
       reasons.append(lang.pick(
@@ -128,6 +171,18 @@ public enum VerdictRule {
             + "without either the volume stays encrypted.",
           "作業を受ける前に、お客様にログインパスワードまたは FileVault 復旧キーを確認してください。"
             + "どちらもなければボリュームは暗号化されたままです。")])
+    }
+    if !readablePerFile.isEmpty {
+      return .init(
+        verdictClass: .recoverable,
+        summary: lang.pick(
+          "Most of the user's file data is stored in plaintext extents and can be read from the image; the "
+            + "encrypted part cannot.",
+          "利用者のファイルデータの大半は平文のエクステントにありイメージから読めます。暗号化された部分は読めません。"),
+        reasons: reasons,
+        advice: [lang.pick(
+          "Quote only for the plaintext part; the encrypted extents need the device.",
+          "平文の部分についてのみ見積もってください。暗号化されたエクステントには端末が必要です。")])
     }
     if users.isEmpty {
       reasons.append(lang.pick(
