@@ -23,7 +23,7 @@ let package = Package(
     // region map: classified byte runs, shared by the structure walk and the content scanner.
     .target(name: "RegionMap"),
     // container -> volumes -> extents: the APFS on-disk format.
-    .target(name: "APFSFormat", dependencies: ["ImageAccess"]),
+    .target(name: "APFSFormat", dependencies: ["ImageAccess", "RegionMap"]),
     // findings -> verdict: rules over the facts, and the report contract (ringo.triage/1).
     .target(name: "Triage", dependencies: ["ImageAccess", "APFSFormat", "RegionMap"]),
     // report: renderers see only the TriageReport model, never a format module.

@@ -23,6 +23,8 @@ public struct APFSContainer: Sendable {
   /// Block 0's superblock, when it parsed.
   public let blockZero: NXSuperblock?
   public let spaceManager: SpaceManager
+  /// Physical block of the space manager (resolved through the checkpoint map).
+  public let spacemanAddress: UInt64
   public let objectMap: ObjectMap
   public let volumes: [VolumeEntry]
   public let checkpointAttempts: [CheckpointAttempt]
@@ -155,7 +157,7 @@ public struct APFSContainer: Sendable {
         }
         return APFSContainer(
           source: source, blockSize: blockSize, superblock: candidate, blockZero: zero,
-          spaceManager: opened.spaceManager, objectMap: opened.objectMap, volumes: opened.volumes,
+          spaceManager: opened.spaceManager, spacemanAddress: opened.spacemanAddress, objectMap: opened.objectMap, volumes: opened.volumes,
           checkpointAttempts: attempts, anomalies: anomalies)
       } catch {
         let parseError = (error as? ParseError) ?? ParseError(.invalid("\(error)"), in: "checkpoint", at: nil)
@@ -205,6 +207,7 @@ public struct APFSContainer: Sendable {
 
   private struct OpenedCheckpoint {
     var spaceManager: SpaceManager
+    var spacemanAddress: UInt64
     var objectMap: ObjectMap
     var volumes: [VolumeEntry]
   }
@@ -254,7 +257,7 @@ public struct APFSContainer: Sendable {
       volumes.append(VolumeEntry(
         index: index, objectID: oid, physicalAddress: mapping.physicalAddress, superblock: volume, error: nil))
     }
-    return OpenedCheckpoint(spaceManager: spaceManager, objectMap: objectMap, volumes: volumes)
+    return OpenedCheckpoint(spaceManager: spaceManager, spacemanAddress: spacemanAddress, objectMap: objectMap, volumes: volumes)
   }
 
   /// Reads block `address` of this container.

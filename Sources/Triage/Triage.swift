@@ -1,5 +1,6 @@
 import APFSFormat
 import ImageAccess
+import RegionMap
 
 /// The triage pipeline: image → container → volumes → findings → verdict → report.
 public enum Triage {
@@ -87,6 +88,12 @@ public enum Triage {
       }
     }
 
+    if let container = facts.container, options.walkTrees {
+      let result = StructuralRegionMap.build(container: container, censuses: facts.censuses)
+      facts.structureMap = result
+      errors.append(contentsOf: result.errors.map(reportError))
+    }
+
     let findings = rules.flatMap { $0.findings(for: facts) }
     let verdict = VerdictRule.verdict(for: facts, findings: findings)
     return TriageReport(
@@ -96,8 +103,17 @@ public enum Triage {
         apfsOffsetBytes: facts.container != nil || facts.damage != nil ? evidence.apfsOffset : nil,
         partitions: evidence.partitions),
       container: facts.container.map { containerSection($0, facts: facts) },
-      regions: nil,
+      regions: facts.structureMap.map { regionsSection($0.map, runLimit: options.runLimit) },
       findings: findings, verdict: verdict, errors: errors, language: options.language.rawValue)
+  }
+
+  static func regionsSection(_ map: RegionMap, runLimit: Int) -> TriageReport.Regions {
+    var summary: [String: Int] = [:]
+    for (regionClass, bytes) in map.summary { summary[regionClass.rawValue] = bytes }
+    return .init(
+      source: map.source.rawValue, summaryBytes: summary,
+      runs: map.runs.prefix(runLimit).map { .init(regionClass: $0.regionClass.rawValue, offset: $0.offset, length: $0.length) },
+      runsTotal: map.runs.count, runsTruncated: map.runs.count > runLimit)
   }
 
   static func reportError(_ error: ParseError) -> TriageReport.ReportError {

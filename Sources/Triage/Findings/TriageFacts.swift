@@ -12,6 +12,8 @@ public struct TriageFacts: Sendable {
   public var options: TriageOptions
   /// File-system tree measurements per volume index (absent when the tree was not walked).
   public var censuses: [Int: VolumeCensus] = [:]
+  /// The structural region map, when trees were walked.
+  public var structureMap: StructuralRegionMap.Result?
 
   /// The census of `volume`, when its tree was walked to the end.
   public func completeCensus(_ volume: APFSSuperblock) -> VolumeCensus? {
@@ -58,6 +60,8 @@ public struct TriageOptions: Sendable {
   public var hash = true
   /// Walk every volume's file-system tree (counts, file bytes, protection classes).
   public var walkTrees = true
+  /// At most this many region runs go into the report (`regions.runs_truncated` says when more exist).
+  public var runLimit = 100_000
   public var minFree: MinFreeThreshold = .standard
   public var language: Language = .en
   public init() {}

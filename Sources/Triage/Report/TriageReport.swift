@@ -161,13 +161,17 @@ public struct TriageReport: Sendable, Encodable {
     public var source: String
     public var summaryBytes: [String: Int]
     public var runs: [Run]
+    public var runsTotal: Int
+    public var runsTruncated: Bool
     public struct Run: Sendable, Encodable {
       public var regionClass: String
       public var offset: Int
       public var length: Int
       enum CodingKeys: String, CodingKey { case regionClass = "class", offset, length }
     }
-    enum CodingKeys: String, CodingKey { case source, summaryBytes = "summary_bytes", runs }
+    enum CodingKeys: String, CodingKey {
+      case source, summaryBytes = "summary_bytes", runs, runsTotal = "runs_total", runsTruncated = "runs_truncated"
+    }
   }
 
   public struct Finding: Sendable, Encodable {
