@@ -216,6 +216,17 @@ public final class UDIFImage: ByteSource {
     }
   }
 
+  /// Where each run of the virtual disk is stored, in virtual-offset order (gap fills have `partition == -1`).
+  ///
+  /// The scanner and benchmarks use it to visit chunks directly; ``withBytes(_:_:)`` is the normal way to read.
+  public var chunkLocations: [ChunkLocation] {
+    runs.map {
+      ChunkLocation(
+        virtualRange: $0.start..<$0.end, type: $0.type, storedRange: $0.sourceOffset..<($0.sourceOffset + $0.sourceLength),
+        partition: $0.partition, chunk: $0.chunk)
+    }
+  }
+
   // MARK: Reading
 
   public func withBytes<R>(_ range: Range<Int>, _ body: (UnsafeRawBufferPointer) throws -> R) throws -> R {
@@ -302,6 +313,19 @@ public final class UDIFImage: ByteSource {
         at: run.sourceOffset + (error.inputOffset ?? 0))
     }
   }
+}
+
+/// One run of the virtual disk and where its bytes are stored in the image file.
+public struct ChunkLocation: Sendable, Equatable {
+  /// Bytes of the virtual disk this run covers.
+  public var virtualRange: Range<Int>
+  public var type: ChunkType
+  /// Bytes of the image file holding the run (empty for zero-fill and ignore runs).
+  public var storedRange: Range<Int>
+  /// Index into ``UDIFImage/partitions``; -1 for a gap no chunk covers.
+  public var partition: Int
+  /// Index of the chunk inside its table; -1 for a gap.
+  public var chunk: Int
 }
 
 /// 1 MiB of zeros, shared by zero-fill reads.
