@@ -30,10 +30,24 @@ let package = Package(
     .target(name: "Reporting", dependencies: ["Triage"]),
     // Locations of real test material (fetched images, shared fixtures) and peer-tool runners, for tests.
     .target(name: "TestSupport"),
+    // codecs: C decompressors from Debian -dev packages, wrapped by the Swift `Codecs` module.
+    .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
+    .systemLibrary(name: "CBZip2", providers: [.apt(["libbz2-dev"])]),
+    .systemLibrary(name: "CLZMA", pkgConfig: "liblzma", providers: [.apt(["liblzma-dev"])]),
+    .target(name: "Codecs", dependencies: ["CZlib", "CBZip2", "CLZMA"]),
+    // disk images: UDIF (DMG) expansion as a ByteSource; encrcdsa/AEA recognition.
+    .target(name: "DiskImage", dependencies: ["ImageAccess", "Codecs"]),
+    // test support: a tiny UDIF writer for edge-case images.
+    .target(name: "DiskImageTestSupport", dependencies: ["CZlib", "CBZip2", "CLZMA"]),
+    .executableTarget(
+      name: "ringo-dmg-bench",
+      dependencies: ["ImageAccess", "Codecs", "DiskImage", "DiskImageTestSupport"],
+      path: "Tools/dmg-bench"
+    ),
     .executableTarget(
       name: "ringo",
       dependencies: [
-        "ImageAccess", "APFSFormat", "Triage", "Reporting",
+        "ImageAccess", "APFSFormat", "Triage", "Reporting", "DiskImage",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ]
     ),
@@ -43,6 +57,10 @@ let package = Package(
       name: "TriageTests", dependencies: ["Triage", "Reporting", "APFSFormat", "ImageAccess", "TestSupport"]),
     .testTarget(name: "CLITests", dependencies: ["ringo", "TestSupport"]),
     .testTarget(name: "APFSFormatTests", dependencies: ["APFSFormat", "ImageAccess", "TestSupport"]),
+    .testTarget(
+      name: "CodecsTests", dependencies: ["Codecs", "ImageAccess", "DiskImageTestSupport"], exclude: ["Vectors"]),
+    .testTarget(
+      name: "DiskImageTests", dependencies: ["DiskImage", "Codecs", "ImageAccess", "DiskImageTestSupport"]),
   ],
   swiftLanguageModes: [.v6]
 )

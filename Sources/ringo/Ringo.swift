@@ -22,6 +22,7 @@ struct Ringo: ParsableCommand {
     version: RingoVersion.string,
     subcommands: [
       TriageCommand.self,
+      DMG.self,
     ]
   )
 
