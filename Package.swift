@@ -23,9 +23,9 @@ let package = Package(
     // region map: classified byte runs, shared by the structure walk and the content scanner.
     .target(name: "RegionMap"),
     // container -> volumes -> extents: the APFS on-disk format.
-    .target(name: "APFSFormat", dependencies: ["ImageAccess", "RegionMap"]),
+    .target(name: "APFSFormat", dependencies: ["ImageAccess", "RegionMap", "Codecs"]),
     // findings -> verdict: rules over the facts, and the report contract (ringo.triage/1).
-    .target(name: "Triage", dependencies: ["ImageAccess", "APFSFormat", "RegionMap"]),
+    .target(name: "Triage", dependencies: ["ImageAccess", "APFSFormat", "RegionMap", "DiskImage"]),
     // report: renderers see only the TriageReport model, never a format module.
     .target(name: "Reporting", dependencies: ["Triage"]),
     // Locations of real test material (fetched images, shared fixtures) and peer-tool runners, for tests.
@@ -56,7 +56,9 @@ let package = Package(
     .testTarget(
       name: "TriageTests", dependencies: ["Triage", "Reporting", "APFSFormat", "ImageAccess", "TestSupport"]),
     .testTarget(name: "CLITests", dependencies: ["ringo", "TestSupport"]),
-    .testTarget(name: "APFSFormatTests", dependencies: ["APFSFormat", "ImageAccess", "TestSupport"]),
+    .testTarget(
+      name: "APFSFormatTests",
+      dependencies: ["APFSFormat", "ImageAccess", "TestSupport", .product(name: "Crypto", package: "swift-crypto")]),
     .testTarget(
       name: "CodecsTests", dependencies: ["Codecs", "ImageAccess", "DiskImageTestSupport"], exclude: ["Vectors"]),
     .testTarget(

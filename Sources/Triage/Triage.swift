@@ -52,6 +52,10 @@ public enum Triage {
           }
         }
       }
+    } else if let wrapper = evidence.encryptedWrapper {
+      let error = ParseError(.invalid(wrapper), in: "evidence", at: 0)
+      facts.notAPFS = error
+      errors.append(.init(code: "encrypted-wrapper", offset: 0, message: wrapper))
     } else {
       let error = ParseError(
         .invalid("no APFS container superblock at offset 0 and no GPT partition of type \(GPT.apfsPartitionType)"),

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import ImageAccess
+import Triage
 
 @main
 struct Ringo: ParsableCommand {
@@ -12,7 +13,8 @@ struct Ringo: ParsableCommand {
       rests on, whether the user's data is recoverable, needs the user's credentials, or cannot be recovered \
       without the vendor.
 
-      Exit codes: 0 a report was produced (whatever the verdict), 2 usage error, 3 the evidence cannot be opened.
+      Exit codes: 0 a report was produced (whatever the verdict), 1 a command could not do what was asked (no \
+      such path, encrypted data, unsupported compression), 2 usage error, 3 the evidence cannot be opened.
 
       Examples:
         ringo triage Samples/ios-full.img
@@ -22,6 +24,10 @@ struct Ringo: ParsableCommand {
     version: RingoVersion.string,
     subcommands: [
       TriageCommand.self,
+      List.self,
+      Stat.self,
+      Cat.self,
+      Map.self,
       DMG.self,
     ]
   )
@@ -31,6 +37,12 @@ struct Ringo: ParsableCommand {
     do {
       var command = try parseAsRoot()
       try command.run()
+    } catch let error as CommandFailure {
+      FileHandle.standardError.write(Data("ringo: \(error.description)\n".utf8))
+      Foundation.exit(1)
+    } catch let error as VolumeSession.Failure {
+      FileHandle.standardError.write(Data("ringo: \(error.description)\n".utf8))
+      Foundation.exit(1)
     } catch let error as EvidenceUnreadable {
       FileHandle.standardError.write(Data("ringo: \(error.underlying)\n".utf8))
       Foundation.exit(ExitCodes.evidenceUnreadable)

@@ -147,3 +147,17 @@ public struct FileSystemTree: Sendable {
     return (entry, current)
   }
 }
+
+extension FileSystemTree {
+  /// The size a reader sees: the decmpfs header's uncompressed size for compressed files, else the data stream's
+  /// size (0 when the inode has no data stream, e.g. symlinks, whose target is an attribute).
+  public func logicalSize(_ inode: InodeRecord) throws -> UInt64 {
+    if inode.isCompressed,
+      let decmpfs = try xattrs(of: inode.objectID).first(where: { $0.name == "com.apple.decmpfs" }),
+      let data = decmpfs.embeddedData, data.count >= 16
+    {
+      return (0..<8).reduce(UInt64(0)) { $0 | UInt64(data[8 + $1]) << (8 * $1) }
+    }
+    return inode.dataStream?.size ?? 0
+  }
+}

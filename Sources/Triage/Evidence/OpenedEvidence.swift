@@ -1,4 +1,5 @@
 import APFSFormat
+import DiskImage
 import ImageAccess
 
 /// The evidence file opened read-only, its detected format, and where the APFS container starts inside it.
@@ -16,7 +17,11 @@ public struct OpenedEvidence: Sendable {
   public let apfsOffset: Int?
   public let partitions: [TriageReport.Evidence.Partition]
   /// Problems met while locating the container (bad GPT CRCs ...), reported as errors.
-  public let problems: [ParseError]
+  public var problems: [ParseError]
+  /// An encrypted wrapper (encrcdsa DMG, AEA) that hides the disk: what it is and where its key must come from.
+  public var encryptedWrapper: String? = nil
+  /// For a DMG: the expanded size of its virtual disk.
+  public var expandedBytes: Int? = nil
 
   /// Opens `path` read-only and locates the APFS container: at offset 0, or in the first APFS partition of a GPT.
   ///
@@ -27,16 +32,51 @@ public struct OpenedEvidence: Sendable {
   }
 
   static func locate(path: String, image: MappedImage) -> OpenedEvidence {
+    // A wrapper first: UDIF (DMG), encrcdsa, AEA.
+    do {
+      switch try DiskImageDetector.open(image) {
+      case .raw:
+        break
+      case let .udif(dmg):
+        var inner = locate(path: path, image: image, disk: dmg)
+        inner.expandedBytes = dmg.byteCount
+        return OpenedEvidence(
+          path: path, image: image, format: .dmg, apfsSource: inner.apfsSource, apfsOffset: inner.apfsOffset,
+          partitions: inner.partitions, problems: inner.problems, expandedBytes: dmg.byteCount)
+      case let .encrcdsa(header):
+        var opened = OpenedEvidence(
+          path: path, image: image, format: .dmg, apfsSource: nil, apfsOffset: nil, partitions: [], problems: [])
+        opened.encryptedWrapper = "encrypted disk image (encrcdsa v\(header.version), AES-\(header.keyBits)); "
+          + "the password or key must come from the user"
+        return opened
+      case let .aea(header):
+        var opened = OpenedEvidence(
+          path: path, image: image, format: .unknown, apfsSource: nil, apfsOffset: nil, partitions: [], problems: [])
+        opened.encryptedWrapper = "Apple Encrypted Archive (AEA1, profile \(header.profile)"
+          + (header.keyServiceURL.map { ", key service \($0)" } ?? "") + "): \(header.keyRequirement)"
+        return opened
+      }
+    } catch {
+      let parseError = (error as? ParseError) ?? ParseError(.invalid("\(error)"), in: "disk image", at: nil)
+      var opened = locate(path: path, image: image, disk: image)
+      opened.problems.insert(parseError, at: 0)
+      return opened
+    }
+    return locate(path: path, image: image, disk: image)
+  }
+
+  /// Finds the container inside `disk` (the file itself, or a DMG's expanded disk).
+  static func locate(path: String, image: MappedImage, disk: any ByteSource) -> OpenedEvidence {
     // A container at offset 0: "NXSB" at +32.
-    if let magic = try? image.reader(at: 32, length: 4, structure: "nx_superblock_t").u32(0),
+    if let magic = try? disk.reader(at: 32, length: 4, structure: "nx_superblock_t").u32(0),
       magic == NXSuperblock.magic
     {
       return OpenedEvidence(
-        path: path, image: image, format: .raw, apfsSource: image, apfsOffset: 0, partitions: [], problems: [])
+        path: path, image: image, format: .raw, apfsSource: disk, apfsOffset: 0, partitions: [], problems: [])
     }
     // A GPT disk with an Apple_APFS partition.
     do {
-      if let gpt = try GPT.read(from: image) {
+      if let gpt = try GPT.read(from: disk) {
         let partitions = gpt.partitions.map { p in
           TriageReport.Evidence.Partition(
             index: p.index, typeGUID: p.typeGUID, name: p.name,
@@ -49,12 +89,12 @@ public struct OpenedEvidence: Sendable {
           let length = Int(clamping: (apfs.lastLBA &- apfs.firstLBA &+ 1) &* UInt64(gpt.sectorSize))
           do {
             // A partition running past the end of the image is read up to the end (and reported).
-            let available = max(0, image.byteCount - offset)
+            let available = max(0, disk.byteCount - offset)
             if length > available {
               problems.append(ParseError(.truncated(needed: length, available: available),
                                          in: "APFS partition", at: offset))
             }
-            let slice = try SliceSource(image, offset: offset, length: min(length, available))
+            let slice = try SliceSource(disk, offset: offset, length: min(length, available))
             return OpenedEvidence(
               path: path, image: image, format: .gpt, apfsSource: slice, apfsOffset: offset,
               partitions: partitions, problems: problems)
@@ -72,6 +112,6 @@ public struct OpenedEvidence: Sendable {
     } catch {}
     // Unknown: still handed to the container layer, which probes past a zeroed or overwritten block 0.
     return OpenedEvidence(
-      path: path, image: image, format: .unknown, apfsSource: image, apfsOffset: 0, partitions: [], problems: [])
+      path: path, image: image, format: .unknown, apfsSource: disk, apfsOffset: 0, partitions: [], problems: [])
   }
 }

@@ -1,0 +1,60 @@
+import ArgumentParser
+import APFSFormat
+import Foundation
+import Triage
+
+struct List: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "ls",
+    abstract: "List directory entries of a volume (names printed exactly as stored).",
+    discussion: """
+      Each line: type (r file, d directory, l symlink, p fifo, c/b device, s socket), inode id, size in bytes \
+      (data stream size; compressed files show their uncompressed size), and the path.
+
+      Examples:
+        ringo ls image.img /
+        ringo ls -R --volume Data image.img /private/var/mobile
+      """
+  )
+
+  @OptionGroup var options: VolumeOptions
+
+  @Argument(help: "The directory (or file) to list, from the volume root.")
+  var path: String = "/"
+
+  @Flag(name: [.customShort("R"), .long], help: "List subdirectories recursively.")
+  var recursive = false
+
+  func run() throws {
+    let session = try options.open()
+    let tree = session.tree
+    guard let target = try tree.resolve(path) else { throw CommandFailure(description: "no such path: \(path)") }
+    let base = path.hasSuffix("/") || path.isEmpty ? String(path.dropLast(path.hasSuffix("/") ? 1 : 0)) : path
+    var output = ""
+    var visited = Set<UInt64>()
+    var listed = 0
+    func list(_ id: UInt64, prefix: String, depth: Int) throws {
+      guard depth < 256, visited.insert(id).inserted else { return }  // a directory cycle ends the branch
+      for entry in try tree.children(of: id) {
+        let childPath = prefix + "/" + EntryText.name(entry.nameBytes)
+        let inode = try tree.inode(entry.fileID)
+        let size = try inode.map { try tree.logicalSize($0) } ?? 0
+        output += "\(EntryText.typeLetter(entry.kind)) \(entry.fileID)\t\(size)\t\(childPath)\n"
+        listed += 1
+        if listed % 4096 == 0 { flush() }
+        if recursive, entry.kind == .directory { try list(entry.fileID, prefix: childPath, depth: depth + 1) }
+      }
+    }
+    func flush() {
+      FileHandle.standardOutput.write(Data(output.utf8))
+      output = ""
+    }
+    if let entry = target.entry, entry.kind != .directory {
+      let inode = try tree.inode(entry.fileID)
+      output += "\(EntryText.typeLetter(entry.kind)) \(entry.fileID)\t\(try inode.map { try tree.logicalSize($0) } ?? 0)\t\(base)\n"
+    } else {
+      try list(target.id, prefix: base == "/" ? "" : base, depth: 0)
+    }
+    flush()
+  }
+}
