@@ -19,8 +19,15 @@ struct ContainerLayout {
     return 280
   }
   var dataBase: UInt64 { descBase + descBlocks }
+  /// Checkpoint data area size: newfs_apfs-like sizes as measured by apfsprogs, but in containers of 128 MiB and
+  /// more at least large enough that every object outside the fixed areas gets a block number >= 1024
+  /// (apfsck reports physical objects below that as "reserved object id").
   var dataBlocks: UInt64 {
-    // newfs_apfs-like sizes as measured by apfsprogs; nothing checks the exact figure.
+    let measured = measuredDataBlocks
+    guard blockCount >= 32768 else { return measured }
+    return max(measured, 1024 - dataBase)
+  }
+  var measuredDataBlocks: UInt64 {
     if blockCount < 4545 { return 52 }
     if blockCount < 13633 { return 124 }
     if blockCount < 36353 { return 160 + 36 * ((blockCount - 13633) / 4544) }
@@ -234,6 +241,11 @@ public enum APFSForger {
       "file data of encrypted volumes is random bytes, not ciphertext of anything",
       "wrapped keys in crypto states are random bytes; no key can unwrap them",
     ]
+    if UInt64(volumes.count) > perSize {
+      notReal.append(
+        "nx_max_file_systems is \(volumes.count), more than the one volume per 512 MiB the reference allows for "
+          + "this container size (apfsck reports 'bad maximum volume number')")
+    }
     if spec.softwareCrypto {
       notReal.append("the container keybag is written unencrypted and its wrapped VEK is random bytes")
     }

@@ -130,7 +130,8 @@ public enum Preset: String, CaseIterable, Sendable {
   public var defaultSize: UInt64 {
     switch self {
     case .iosFull, .iosHealthy: 8 << 20
-    case .macos, .onekey: 6 << 20
+    case .macos: 2560 << 20  // five volumes: AFSR allows one volume per started 512 MiB
+    case .onekey: 6 << 20
     case .many: 2 << 30
     }
   }
