@@ -120,3 +120,10 @@ public struct SeededRandom: RandomNumberGenerator, Sendable {
     return g
   }
 }
+
+/// Exposes internal encoders to tests in other modules without making them API.
+public enum ForgeInternalsProbe {
+  public static func nameLengthAndHash(_ name: String, caseFold: Bool) -> UInt32 {
+    dentryNameLengthAndHash(Array(name.utf8), caseFold: caseFold)
+  }
+}
