@@ -99,6 +99,8 @@ final class BTreeBuilder {
   private(set) var rootBlock: UInt64 = 0
   private var lastKey: [UInt8]? = nil
   let compare: ([UInt8], [UInt8]) -> Bool  // strict "less than", used to assert the caller's order
+  /// Set OBJ_ENCRYPTED in every node header (file-system trees of encrypted volumes whose omap says so).
+  var markEncrypted = false
 
   init(shape: BTreeShape, context: ForgeContext, volume: Int?, less: @escaping ([UInt8], [UInt8]) -> Bool) {
     self.shape = shape
@@ -246,7 +248,8 @@ final class BTreeBuilder {
       rootAddress = oid
       rootBlock = paddr
     }
-    let storage: UInt32 = shape.addressing == .physical ? ObjectType.physical : ObjectType.virtual
+    var storage: UInt32 = shape.addressing == .physical ? ObjectType.physical : ObjectType.virtual
+    if markEncrypted { storage |= 0x1000_0000 }  // OBJ_ENCRYPTED
     node.sealObject(
       oid: oid, xid: context.xid, type: (isRoot ? ObjectType.btree : ObjectType.btreeNode) | storage,
       subtype: shape.subtype)

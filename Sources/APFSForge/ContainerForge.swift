@@ -236,11 +236,21 @@ public enum APFSForger {
     if usedEnd < layout.blockCount {
       runs.append(BlockRun(start: usedEnd, count: layout.blockCount - usedEnd, owner: .free, volume: nil))
     }
-    var notReal = [
-      "metadata of encrypted volumes (file-system trees, object maps) is written in plaintext",
-      "file data of encrypted volumes is random bytes, not ciphertext of anything",
-      "wrapped keys in crypto states are random bytes; no key can unwrap them",
-    ]
+    var notReal = ["all objects belong to transaction 1: one checkpoint, no history, no snapshots, empty free queues"]
+    if spec.volumes.contains(where: { $0.encryption != .none }) {
+      notReal += [
+        "metadata of encrypted volumes (file-system trees, object maps) is written in plaintext",
+        "file data of encrypted volumes is random bytes (or zeros for a zero filler), not ciphertext of anything",
+      ]
+      if !spec.volumes.contains(where: { $0.encryption != .none && $0.flagEncryptedMetadata }) {
+        notReal.append(
+          "object-map values of encrypted volumes lack OMAP_VAL_ENCRYPTED (apfsck: 'wrong encryption flag')")
+      }
+    }
+    if spec.volumes.contains(where: { $0.encryption == .perFile }) {
+      notReal.append(
+        "per-file crypto states use the file's own object id as crypto id; their wrapped keys are random bytes")
+    }
     if UInt64(volumes.count) > perSize {
       notReal.append(
         "nx_max_file_systems is \(volumes.count), more than the one volume per 512 MiB the reference allows for "

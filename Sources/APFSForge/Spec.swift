@@ -28,6 +28,9 @@ public struct VolumeSpec: Sendable, Equatable {
   /// Whether this volume receives the filler file that brings the container to the requested free space.
   public var holdsFiller: Bool
   public var fillerContent: Content
+  /// Set `OMAP_VAL_ENCRYPTED` on the volume's object-map values, as a real encrypted volume has. The nodes are
+  /// still written in plaintext, so leave this off when a reader under test should walk the tree.
+  public var flagEncryptedMetadata = false
 
   public init(
     name: String, role: UInt16, encryption: Encryption = .none, caseInsensitive: Bool = false,

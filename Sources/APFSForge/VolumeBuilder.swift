@@ -146,6 +146,7 @@ struct VolumeBuilder {
     let omapBlock = try context.allocator.allocate(1, .volumeMetadata, volume: index)
     let fold = caseFold
     let tree = BTreeBuilder(shape: .fsTree, context: context, volume: index) { FSRecord.less($0, $1, caseFold: fold) }
+    tree.markEncrypted = spec.flagEncryptedMetadata && spec.encryption != .none
     let extentRef = BTreeBuilder(shape: .extentRef, context: context, volume: index) {
       FSRecord.u64($0, 0) < FSRecord.u64($1, 0)
     }
@@ -308,7 +309,9 @@ struct VolumeBuilder {
       FSRecord.u64($0, 0) < FSRecord.u64($1, 0)
     }
     for m in tree.mappings {
-      try omapTree.append(key: FSRecord.le(m.oid) + FSRecord.le(context.xid), value: omapValue(paddr: m.paddr, bs: bs))
+      let flags: UInt32 = spec.flagEncryptedMetadata && spec.encryption != .none ? 0x1 : 0  // OMAP_VAL_ENCRYPTED
+      try omapTree.append(
+        key: FSRecord.le(m.oid) + FSRecord.le(context.xid), value: omapValue(paddr: m.paddr, bs: bs, flags: flags))
     }
     let omapRoot = try omapTree.finish()
     try writeOmapObject(at: omapBlock, treeRoot: omapRoot, manuallyManaged: false, context: context)
@@ -438,8 +441,8 @@ func pad(_ n: Int, _ width: Int) -> String {
 }
 
 /// `omap_val_t` for a one-block object.
-func omapValue(paddr: UInt64, bs: UInt64) -> [UInt8] {
-  FSRecord.le(UInt32(0)) + FSRecord.le(UInt32(bs)) + FSRecord.le(paddr)
+func omapValue(paddr: UInt64, bs: UInt64, flags: UInt32 = 0) -> [UInt8] {
+  FSRecord.le(flags) + FSRecord.le(UInt32(bs)) + FSRecord.le(paddr)
 }
 
 /// Writes an `omap_phys_t` pointing at a finished object-map tree.

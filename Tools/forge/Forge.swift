@@ -38,6 +38,9 @@ struct RingoForge: ParsableCommand {
   @Option(help: "Number of files on the main data volume (default depends on the preset).")
   var files: Int?
 
+  @Flag(help: "Flag object-map values of encrypted volumes OMAP_VAL_ENCRYPTED (nodes stay plaintext).")
+  var flagEncryptedMetadata = false
+
   @Option(help: "Manifest path, or - for stdout (default: OUTPUT.manifest.json).")
   var manifest: String?
 
@@ -72,7 +75,8 @@ struct RingoForge: ParsableCommand {
     if let pct = freePercent { free = .some(.percent(pct)) }
     if let b = freeBytes { free = .some(.bytes(Self.parseBytes(b)!)) }
     if noFiller { free = .some(nil) }
-    let spec = p.spec(seed: seed, size: size.flatMap(Self.parseBytes), free: free, files: files)
+    var spec = p.spec(seed: seed, size: size.flatMap(Self.parseBytes), free: free, files: files)
+    for i in spec.volumes.indices { spec.volumes[i].flagEncryptedMetadata = flagEncryptedMetadata }
     let manifestPath = manifest ?? output + ".manifest.json"
     if manifestPath != "-", !force, FileManager.default.fileExists(atPath: manifestPath) {
       throw ValidationError("\(manifestPath) exists; use --force to replace it")
