@@ -9,6 +9,7 @@ let package = Package(
   platforms: [.macOS(.v15)],
   products: [
     .executable(name: "ringo", targets: ["ringo"]),
+    .executable(name: "ringo-forge", targets: ["ringo-forge"]),
   ],
   dependencies: [
     .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -51,7 +52,18 @@ let package = Package(
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ]
     ),
+    // forge: writes synthetic APFS containers for tests and samples; independent of the reader (APFSFormat).
+    .target(name: "APFSForge"),
+    .executableTarget(
+      name: "ringo-forge",
+      dependencies: ["APFSForge", .product(name: "ArgumentParser", package: "swift-argument-parser")],
+      path: "Tools/forge"
+    ),
     .testTarget(name: "ImageAccessTests", dependencies: ["ImageAccess"]),
+    .testTarget(name: "APFSForgeTests", dependencies: ["APFSForge"]),
+    .testTarget(
+      name: "ForgeAgreementTests",
+      dependencies: ["APFSForge", "APFSFormat", "Triage", "ImageAccess", "RegionMap", "TestSupport"]),
     .testTarget(name: "RegionMapTests", dependencies: ["RegionMap"]),
     .testTarget(
       name: "TriageTests", dependencies: ["Triage", "Reporting", "APFSFormat", "ImageAccess", "TestSupport"]),
