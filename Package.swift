@@ -66,7 +66,8 @@ let package = Package(
       dependencies: ["APFSForge", "APFSFormat", "Triage", "ImageAccess", "RegionMap", "TestSupport"]),
     .testTarget(name: "RegionMapTests", dependencies: ["RegionMap"]),
     .testTarget(
-      name: "TriageTests", dependencies: ["Triage", "Reporting", "APFSFormat", "ImageAccess", "TestSupport"]),
+      name: "TriageTests",
+      dependencies: ["Triage", "Reporting", "APFSFormat", "ImageAccess", "TestSupport", "APFSForge"]),
     .testTarget(name: "CLITests", dependencies: ["ringo", "TestSupport"]),
     .testTarget(
       name: "APFSFormatTests",
