@@ -85,6 +85,11 @@ public enum Triage {
           census = failed
         }
         facts.censuses[entry.index] = census
+        if let unknown = census.firstUnknownRecord {
+          errors.append(.init(code: "unknown-record-type", offset: unknown.offset,
+                              message: "volume \"\(volume.name)\": \(census.unknownRecords) record(s) of unknown type "
+                                + "skipped; first: \(unknown.description)"))
+        }
         if let error = census.error, !census.metadataEncrypted {
           errors.append(.init(code: error.code, offset: error.offset,
                               message: "volume \"\(volume.name)\": \(error.description)"))

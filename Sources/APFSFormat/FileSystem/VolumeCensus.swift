@@ -25,6 +25,9 @@ public struct VolumeCensus: Sendable {
   /// Physical blocks of the volume's metadata: tree nodes, object map nodes, snapshot tree nodes.
   public var metadataBlocks: [UInt64] = []
   public var recordsRead = 0
+  /// Records of types this walk does not know (counted, first location kept), reported but not fatal.
+  public var unknownRecords = 0
+  public var firstUnknownRecord: ParseError?
   public var error: ParseError?
   public var metadataEncrypted = false
   public var isComplete: Bool { error == nil }
@@ -59,11 +62,27 @@ public struct VolumeCensus: Sendable {
         return try load(oid)
       }
       defer { census.metadataBlocks.append(contentsOf: recorder.addresses) }
+      var previous: FSKey? = nil
       try walker.walk(root: tree.volume.rootTreeOID) { node, index in
         census.recordsRead += 1
         let entry = node.entries[index]
         let r = node.bytes
         let key = try FSKey(parsing: r, at: entry.key.lowerBound)
+        if let previous, key < previous {
+          throw ParseError(
+            .invalid("keys out of order: (\(key.objectID), type \(key.type)) after (\(previous.objectID), type \(previous.type))"),
+            in: "fs tree", at: r.absolute(entry.key.lowerBound))
+        }
+        previous = key
+        if key.type.rawValue == 0 || key.type.rawValue > 13 {
+          census.unknownRecords += 1
+          if census.firstUnknownRecord == nil {
+            census.firstUnknownRecord = ParseError(
+              .valueOutOfRange(field: "j_key_t record type", value: UInt64(key.type.rawValue)), in: "fs tree",
+              at: r.absolute(entry.key.lowerBound))
+          }
+          return
+        }
         guard let value = entry.value else { return }
         switch key.type {
         case .inode:
