@@ -9,6 +9,7 @@ let package = Package(
   platforms: [.macOS(.v15)],
   products: [
     .executable(name: "ringo", targets: ["ringo"]),
+    .executable(name: "ringo-bench", targets: ["ringo-bench"]),
   ],
   dependencies: [
     .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -22,15 +23,32 @@ let package = Package(
     ),
     // region map: classified byte runs, shared by the structure walk and the content scanner.
     .target(name: "RegionMap"),
+    // content scan: classifies every block by its bytes (zero, text, compressed, encrypted, apfs-object).
+    .target(name: "BlockScan", dependencies: ["ImageAccess", "RegionMap"]),
     .executableTarget(
       name: "ringo",
       dependencies: [
         "ImageAccess",
+        "BlockScan",
+        "RegionMap",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ]
     ),
     .testTarget(name: "ImageAccessTests", dependencies: ["ImageAccess"]),
     .testTarget(name: "RegionMapTests", dependencies: ["RegionMap"]),
+    .testTarget(
+      name: "BlockScanTests",
+      dependencies: [
+        "BlockScan", "ImageAccess", "RegionMap",
+        .product(name: "_CryptoExtras", package: "swift-crypto"),
+      ]
+    ),
+    // benchmark harness: `ringo-bench scan --size 1G` (release build).
+    .executableTarget(
+      name: "ringo-bench",
+      dependencies: ["BlockScan", "ImageAccess", "RegionMap"],
+      path: "Tools/bench"
+    ),
   ],
   swiftLanguageModes: [.v6]
 )
