@@ -7,7 +7,7 @@ public enum BlockVerdict: Sendable, Equatable {
   /// High entropy with evidence of structure (a biased histogram or a compressed-format signature).
   case compressed
   /// High entropy and no evidence against "uniformly random" in this block alone. Neighbouring blocks may still
-  /// show the run is compressed (see ``Scanner``).
+  /// show the run is compressed (see ``ContentScanner``).
   case randomLike
   /// Neither: binaries, databases, mixed content, or too short to test.
   case unknown

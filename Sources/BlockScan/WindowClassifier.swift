@@ -4,7 +4,7 @@ import RegionMap
 /// high-entropy blocks. Not shared between threads; each worker owns one per window.
 struct WindowClassifier {
   let options: ScanOptions
-  let job: Scanner.WindowJob
+  let job: ContentScanner.WindowJob
   let layout: StripLayout
   let scratch: UnsafeMutableBufferPointer<UInt32>  // 256 counters, owned by the worker
   let aggregate: UnsafeMutableBufferPointer<UInt64>  // 256 counters, owned by the worker
@@ -32,7 +32,7 @@ struct WindowClassifier {
   var classifiedUpTo: Int
 
   init(
-    options: ScanOptions, job: Scanner.WindowJob, layout: StripLayout, scratch: UnsafeMutableBufferPointer<UInt32>,
+    options: ScanOptions, job: ContentScanner.WindowJob, layout: StripLayout, scratch: UnsafeMutableBufferPointer<UInt32>,
     aggregate: UnsafeMutableBufferPointer<UInt64>
   ) {
     self.options = options

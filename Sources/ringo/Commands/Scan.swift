@@ -54,7 +54,7 @@ extension Ringo {
       options.blockSize = blockSize
       options.threads = threads
       options.useRunContext = !isolatedBlocks
-      let scanner = try Scanner(options: options)
+      let scanner = try ContentScanner(options: options)
       let start = DispatchTime.now().uptimeNanoseconds
       let result = scanner.scan(mapped)
       let seconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9

@@ -16,7 +16,7 @@ public struct ScanOptions: Sendable, Equatable {
   public var threads = 0
   /// Bytes mapped and classified as one unit of work; rounded down to a multiple of ``blockSize``. Results do not
   /// depend on the thread count, but they do depend on this (run context stops at window edges except for the
-  /// signature carry, see ``Scanner``).
+  /// signature carry, see ``ContentScanner``).
   public var windowSize = 8 << 20
   public var policy = ContentPolicy.standard
   /// Use neighbouring blocks (aggregated histograms, signatures at the start of a run) to tell compressed from
@@ -49,7 +49,7 @@ public struct ScanOptions: Sendable, Equatable {
 /// the run crosses the window edge.
 ///
 /// - Complexity: O(n) time; O(threads × window) resident mapping; O(runs) result memory.
-public struct Scanner: Sendable {
+public struct ContentScanner: Sendable {
   public let options: ScanOptions
 
   /// - Throws: ``ScanError`` with code `invalid-option` for a block size outside 16...16 MiB, a window smaller than
@@ -313,7 +313,7 @@ enum ContentClass: Int, CaseIterable, Sendable {
   }
 }
 
-/// One window's classification, joined in order by ``Scanner/merge``.
+/// One window's classification, joined in order by ``ContentScanner/merge``.
 struct WindowResult: Sendable {
   var runs: [RegionRun] = []
   var blockCounts = [Int](repeating: 0, count: ContentClass.count)
