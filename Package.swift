@@ -40,6 +40,7 @@ let package = Package(
       name: "BlockScanTests",
       dependencies: [
         "BlockScan", "ImageAccess", "RegionMap",
+        .product(name: "Crypto", package: "swift-crypto"),
         .product(name: "_CryptoExtras", package: "swift-crypto"),
       ]
     ),
