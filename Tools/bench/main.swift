@@ -166,15 +166,32 @@ func ensureFile(_ o: Options) throws -> String {
 
 func now() -> UInt64 { DispatchTime.now().uptimeNanoseconds }
 
-/// Best-of-`repeats` wall time of `body`, in seconds.
-func best(_ repeats: Int, _ body: () throws -> Void) rethrows -> Double {
-  var bestTime = Double.infinity
+/// CPU seconds used by the whole process (user + system, all threads).
+func processCPU() -> Double {
+  var ts = timespec()
+  clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts)
+  return Double(ts.tv_sec) + Double(ts.tv_nsec) / 1e9
+}
+
+/// Wall seconds and CPU seconds of one measurement (best of the repeats, each chosen separately).
+struct Timing {
+  var wall = Double.infinity
+  var cpu = Double.infinity
+}
+
+/// Best-of-`repeats` wall time and CPU time of `body`. With other jobs on the machine, wall time includes waiting for
+/// a core; CPU time does not, so CPU-time figures are closer to what an idle machine gives (for a run on `threads`
+/// threads, CPU time is divided by the thread count to give the span of one thread).
+func best(_ repeats: Int, threads: Int = 1, _ body: () throws -> Void) rethrows -> Timing {
+  var timing = Timing()
   for _ in 0..<repeats {
     let t0 = now()
+    let c0 = processCPU()
     try body()
-    bestTime = min(bestTime, Double(now() - t0) / 1e9)
+    timing.wall = min(timing.wall, Double(now() - t0) / 1e9)
+    timing.cpu = min(timing.cpu, (processCPU() - c0) / Double(threads))
   }
-  return bestTime
+  return timing
 }
 
 /// Runs `body(range)` on `threads` equal slices of `0..<size` in parallel.
@@ -264,29 +281,29 @@ func main() throws {
     sink.add(local)
   }
 
-  var rows: [(String, Double, Double?)] = []  // name, GB/s, bytes measured (nil = whole file)
+  var rows: [(name: String, wall: Double, cpu: Double?)] = []  // GB/s by wall time and by CPU time
   let read1 = try best(o.repeats) {
     try image.forEachWindow(windowSize: window) { _, b in sink.add(BlockKernels.readSum(b)) }
   }
-  rows.append(("read limit (SIMD sum), 1 thread", gb / read1, nil))
-  let readN = try best(o.repeats) {
+  rows.append(("read limit (SIMD sum), 1 thread", gb / read1.wall, gb / read1.cpu))
+  let readN = try best(o.repeats, threads: cores) {
     try parallel(cores, size: size) { r in
       var local: UInt64 = 0
       try image.forEachWindow(in: r, windowSize: window) { _, b in local &+= BlockKernels.readSum(b) }
       sink.add(local)
     }
   }
-  rows.append(("read limit (SIMD sum), \(cores) threads", gb / readN, nil))
+  rows.append(("read limit (SIMD sum), \(cores) threads", gb / readN.wall, gb / readN.cpu / Double(cores)))
   let zero1 = try best(o.repeats) { try perBlock(0..<size) { BlockKernels.isAllZero($0) ? 1 : 0 } }
-  rows.append(("zero test per 4 KiB block, 1 thread", gb / zero1, nil))
+  rows.append(("zero test per 4 KiB block, 1 thread", gb / zero1.wall, gb / zero1.cpu))
   let fletcher1 = try best(o.repeats) { try perBlock(0..<size) { BlockKernels.fletcher64($0) } }
-  rows.append(("Fletcher-64 per 4 KiB block, 1 thread", gb / fletcher1, nil))
+  rows.append(("Fletcher-64 per 4 KiB block, 1 thread", gb / fletcher1.wall, gb / fletcher1.cpu))
   let scratch = UnsafeMutableBufferPointer<UInt32>.allocate(capacity: 256)
   defer { scratch.deallocate() }
   let stats1 = try best(o.repeats) {
     try perBlock(0..<size) { UInt64(BlockStats(of: $0, scratch: scratch).chiSquare) }
   }
-  rows.append(("histogram + entropy + chi-square per 4 KiB block, 1 thread", gb / stats1, nil))
+  rows.append(("histogram + entropy + chi-square per 4 KiB block, 1 thread", gb / stats1.wall, gb / stats1.cpu))
 
   var single = ScanOptions()
   single.threads = 1
@@ -294,15 +311,15 @@ func main() throws {
   all.threads = cores
   var lastResult: ScanResult?
   let scan1 = try best(o.repeats) { lastResult = try ContentScanner(options: single).scan(image) }
-  rows.append(("classifier (ringo scan), 1 thread", gb / scan1, nil))
-  let scanN = try best(o.repeats) { lastResult = try ContentScanner(options: all).scan(image) }
-  rows.append(("classifier (ringo scan), \(cores) threads", gb / scanN, nil))
+  rows.append(("classifier (ringo scan), 1 thread", gb / scan1.wall, gb / scan1.cpu))
+  let scanN = try best(o.repeats, threads: cores) { lastResult = try ContentScanner(options: all).scan(image) }
+  rows.append(("classifier (ringo scan), \(cores) threads", gb / scanN.wall, gb / scanN.cpu / Double(cores)))
 
   var peerNotes: [String] = []
   if !o.skipPeers {
     let entBytes = min(o.peerBytes, size)
     if let t = runPeer("head -c \(entBytes) '\(path)' | ent", limit: 300) {
-      rows.append(("ent (prefix \(entBytes >> 20) MiB)", Double(entBytes) / 1e9 / t, Double(entBytes)))
+      rows.append(("ent (prefix \(entBytes >> 20) MiB), 1 thread", Double(entBytes) / 1e9 / t, nil))
     } else {
       peerNotes.append("ent: failed or over 300 s on \(entBytes >> 20) MiB")
     }
@@ -312,34 +329,38 @@ func main() throws {
       _ = runPeer("head -c \(bwBytes) '\(path)' > '\(prefix)'", limit: 120)
     }
     if let t = runPeer("cd '\(o.dir)' && binwalk -E -N -q '\(prefix)'", limit: 600) {
-      rows.append(("binwalk -E -N (prefix \(bwBytes >> 20) MiB)", Double(bwBytes) / 1e9 / t, Double(bwBytes)))
+      rows.append(("binwalk -E -N (prefix \(bwBytes >> 20) MiB)", Double(bwBytes) / 1e9 / t, nil))
     } else {
       peerNotes.append("binwalk -E: failed or over 600 s on \(bwBytes >> 20) MiB")
     }
   }
 
-  let readLimit = gb / read1
+  let readLimit = gb / read1.wall
+  let readLimitCPU = gb / read1.cpu
   print("")
   print("ringo-bench scan --size \(o.size >> 20)M --kind \(o.kind): \(path)")
   print(
     "cores \(cores), AVX2 build \(CPUFeatures.builtForAVX2), CPU AVX2 \(CPUFeatures.hasAVX2), load average before \(loadBefore), after \(loadAverage())"
   )
   print("")
-  print("| measurement | GB/s | ratio to 1-thread read limit |")
-  print("|---|---:|---:|")
-  for (name, rate, _) in rows {
-    print(String(format: "| %@ | %.3f | %.3f |", name, rate, rate / readLimit))
+  print("| measurement | GB/s (wall) | / read limit | GB/s per thread (CPU time) | / read limit |")
+  print("|---|---:|---:|---:|---:|")
+  for row in rows {
+    let cpuText = row.cpu.map { String(format: "%.3f | %.3f", $0, $0 / readLimitCPU) } ?? "– | –"
+    print(String(format: "| %@ | %.3f | %.3f | ", row.name, row.wall, row.wall / readLimit) + cpuText + " |")
   }
-  let classifier1 = gb / scan1
-  let classifierN = gb / scanN
   print("")
-  print(String(format: "classifier %d threads / 1 thread: %.2fx", cores, classifierN / classifier1))
-  print(String(format: "Fletcher-64 / read limit: %.0f %%; zero test / read limit: %.0f %%", 100 * (gb / fletcher1) / readLimit, 100 * (gb / zero1) / readLimit))
-  if let ent = rows.first(where: { $0.0.hasPrefix("ent") }) {
-    print(String(format: "classifier 1 thread / ent: %.0fx", classifier1 / ent.1))
+  print(String(format: "classifier %d threads / 1 thread (wall): %.2fx", cores, scan1.wall / scanN.wall))
+  print(
+    String(
+      format: "Fletcher-64 / read limit: %.0f %% wall, %.0f %% CPU; zero test / read limit: %.0f %% wall, %.0f %% CPU",
+      100 * read1.wall / fletcher1.wall, 100 * read1.cpu / fletcher1.cpu, 100 * read1.wall / zero1.wall,
+      100 * read1.cpu / zero1.cpu))
+  if let ent = rows.first(where: { $0.name.hasPrefix("ent") }) {
+    print(String(format: "classifier 1 thread / ent (wall): %.0fx", gb / scan1.wall / ent.wall))
   }
-  if let bw = rows.first(where: { $0.0.hasPrefix("binwalk") }) {
-    print(String(format: "classifier 1 thread / binwalk -E: %.0fx", classifier1 / bw.1))
+  if let bw = rows.first(where: { $0.name.hasPrefix("binwalk") }) {
+    print(String(format: "classifier 1 thread / binwalk -E (wall): %.0fx", gb / scan1.wall / bw.wall))
   }
   for note in peerNotes { print(note) }
   if let result = lastResult {
