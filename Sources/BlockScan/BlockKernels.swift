@@ -81,7 +81,6 @@ public enum BlockKernels {
   /// - Complexity: O(n), no allocation. On disk: `obj_phys_t.o_cksum`, Apple File System Reference §Objects.
   @inlinable
   public static func fletcher64(_ object: UnsafeRawBufferPointer) -> UInt64 {
-    let m = fletcherModulus
     guard object.count > 8 else { return fletcherFinish(s1: 0, s2: 0) }
     let wordCount = (object.count &- 8) / 4
     let chunkWords = 16_384  // 64 KiB: lanes stay < 2^(21+32) before the final multiply-adds
@@ -111,30 +110,43 @@ public enum BlockKernels {
         c1 &+= aLo[lane] &+ aHi[lane]
         c2 &+= 8 &* (bLo[lane] &+ bHi[lane]) &+ (8 &- pLo) &* aLo[lane] &+ (8 &- pHi) &* aHi[lane]
       }
-      c1 %= m
-      c2 %= m
+      c1 = reduce(c1)
+      c2 = reduce(c2)
       var k = groups &* 8
-      while k < count {  // the chunk's last words, one at a time
+      while k < count {  // the chunk's last (at most 7) words; sums stay below 2^36 without reduction
         let w = UInt64(object.loadUnaligned(fromByteOffset: base &+ k &* 4, as: UInt32.self).littleEndian)
-        c1 = (c1 &+ w) % m
-        c2 = (c2 &+ c1) % m
+        c1 &+= w
+        c2 &+= c1
         k &+= 1
       }
+      c1 = reduce(c1)
+      c2 = reduce(c2)
       // Appending a chunk of `count` words to a prefix (s1, s2): s2 grows by count·s1 plus the chunk's own s2.
-      s2 = (s2 &+ (UInt64(count) &* s1) % m &+ c2) % m
-      s1 = (s1 &+ c1) % m
+      // count < 2^15 and s1 < 2^32, so the product and the sum stay below 2^49.
+      s2 = reduce(s2 &+ UInt64(count) &* s1 &+ c2)
+      s1 = reduce(s1 &+ c1)
       word &+= count
     }
     return fletcherFinish(s1: s1, s2: s2)
   }
 
-  /// Folds the two running sums into the stored checksum form `(c2 << 32) | c1`.
+  /// Folds the two running sums (each already below 2^32 - 1) into the stored form `(c2 << 32) | c1`.
   @inlinable
   static func fletcherFinish(s1: UInt64, s2: UInt64) -> UInt64 {
     let m = fletcherModulus
-    let c1 = m &- ((s1 &+ s2) % m)
-    let c2 = m &- ((s1 &+ c1) % m)
+    let c1 = m &- reduce(s1 &+ s2)
+    let c2 = m &- reduce(s1 &+ c1)
     return (c2 << 32) | c1
+  }
+
+  /// `x mod (2^32 - 1)` without a division: 2^32 ≡ 1, so the high and low halves can be added (twice, for carries),
+  /// then one conditional subtraction.
+  @inlinable
+  static func reduce(_ x: UInt64) -> UInt64 {
+    let m = fletcherModulus
+    var r = (x & m) &+ (x &>> 32)  // < 2^33
+    r = (r & m) &+ (r &>> 32)  // <= 2^32
+    return r >= m ? r &- m : r
   }
 
   /// Counts each byte value of `bytes` into `histogram` (256 counters, overwritten).
