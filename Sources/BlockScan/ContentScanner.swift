@@ -28,6 +28,9 @@ public struct ScanOptions: Sendable, Equatable {
   public var detectAPFSObjects = true
   /// Points in the entropy strip.
   public var stripPoints = 512
+  /// How far (bytes from the signature's block) a compressed-format signature marks its run `compressed`. Bounded
+  /// so that a chance match inside ciphertext cannot relabel the rest of a whole encrypted image.
+  public var maximumSignatureCarry = 64 << 20
 
   public init() {}
 }
@@ -45,8 +48,10 @@ public struct ScanOptions: Sendable, Equatable {
 /// 4 KiB, adds up over 64 KiB, while random data stays at chi-square ≈ 255 whatever the length. A group whose summed
 /// chi-square exceeds ``ContentPolicy/randomChiSquareLimit`` is `compressed`; a group of fewer than 4 blocks takes
 /// the previous group's answer. A strong format signature (xz, gzip, bzip2, zstd, LZFSE, lz4, zip, 7z, PNG, JPEG)
-/// at the start of a block marks the rest of the run `compressed`, and that mark carries into the next window when
-/// the run crosses the window edge.
+/// at the start of a block marks the rest of the run `compressed`, up to ``ScanOptions/maximumSignatureCarry``
+/// (64 MiB) from the signature, also across window edges. The bound keeps a chance match inside ciphertext from
+/// relabelling the rest of a whole encrypted image; a compressed file larger than that with no other evidence is
+/// `encrypted` past its first 64 MiB.
 ///
 /// - Complexity: O(n) time; O(threads × window) resident mapping; O(runs) result memory.
 public struct ContentScanner: Sendable {
@@ -205,22 +210,36 @@ public struct ContentScanner: Sendable {
     var bytes = [Int](repeating: 0, count: layout.points)
     var mins = [Double](repeating: .infinity, count: layout.points)
     var maxs = [Double](repeating: -.infinity, count: layout.points)
-    var carry = false
+    var carryOrigin: Int?  // signature offset whose run reaches the end of the previous window
     var previousEnd = -1
     for (index, window) in windows.enumerated() {
       let job = jobs[index]
-      let carryIn = carry && previousEnd == job.range.lowerBound && options.useRunContext
-      for run in window.runs {
-        var cls = run.regionClass
-        if carryIn, let end = window.leadingRunEnd, run.offset < end, cls == .encrypted { cls = .compressed }
-        map.append(cls, offset: run.offset, length: run.length)
+      let origin = previousEnd == job.range.lowerBound && options.useRunContext ? carryOrigin : nil
+      if let origin, let runEnd = window.leadingRunEnd {
+        // The previous window ended inside a signature-marked run that continues here: relabel the leading run's
+        // encrypted blocks, up to the carry limit.
+        let limit = min(runEnd, origin + options.maximumSignatureCarry)
+        for run in window.runs {
+          let relabelEnd = run.regionClass == .encrypted ? min(run.end, limit) : run.offset
+          if relabelEnd > run.offset {
+            map.append(.compressed, offset: run.offset, length: relabelEnd - run.offset)
+            let blocks = (relabelEnd - run.offset + options.blockSize - 1) / options.blockSize
+            counts[ContentClass.encrypted.rawValue] -= blocks
+            counts[ContentClass.compressed.rawValue] += blocks
+          }
+          map.append(run.regionClass, offset: max(run.offset, relabelEnd), length: run.end - max(run.offset, relabelEnd))
+        }
+      } else {
+        for run in window.runs { map.append(run.regionClass, offset: run.offset, length: run.length) }
       }
       for i in 0..<ContentClass.count { counts[i] += window.blockCounts[i] }
-      if carryIn {
-        counts[ContentClass.encrypted.rawValue] -= window.leadingEncryptedBlocks
-        counts[ContentClass.compressed.rawValue] += window.leadingEncryptedBlocks
+      if let own = window.carryOriginAtEnd {
+        carryOrigin = own
+      } else if let origin, window.leadingRunEnd == job.range.upperBound {
+        carryOrigin = origin  // the run spans this whole window
+      } else {
+        carryOrigin = nil
       }
-      carry = window.endsInCarriedRun || (carryIn && window.leadingRunEnd == job.range.upperBound)
       previousEnd = job.range.upperBound
       for (i, bin) in (window.firstBin..<(window.firstBin + window.binBytes.count)).enumerated()
       where window.binBytes[i] > 0 {
@@ -324,9 +343,7 @@ struct WindowResult: Sendable {
   var binMaxs: [Double] = []
   /// End of the high-entropy run that starts at the window's first byte, if the first block is high-entropy.
   var leadingRunEnd: Int?
-  /// `encrypted` blocks inside that leading run.
-  var leadingEncryptedBlocks = 0
-  /// The window's last block belongs to a run marked compressed by a signature.
-  var endsInCarriedRun = false
+  /// When the window's last block belongs to a high-entropy run that a signature marked: the signature's offset.
+  var carryOriginAtEnd: Int?
   var error: ScanError?
 }

@@ -23,8 +23,8 @@ struct WindowClassifier {
   var groupBytes = 0
   /// Inside a run of high-entropy blocks.
   var inRun = false
-  /// A strong signature was seen earlier in the current run.
-  var carried = false
+  /// Offset of the strong signature seen earlier in the current run, if any.
+  var carryOrigin: Int?
   /// The previous group of the current run was biased (used by a short last group).
   var previousGroupBiased: Bool?
   /// The window's first block starts a high-entropy run that is still open.
@@ -87,13 +87,16 @@ struct WindowClassifier {
       // A high-entropy block: join (or start) the run and the current group.
       if !inRun {
         inRun = true
-        carried = false
+        carryOrigin = nil
         previousGroupBiased = nil
         if offset == job.range.lowerBound { leadingRunOpen = true }
       }
-      if let signature, signature.carriesOverRun { carried = true }
+      if let signature, signature.carriesOverRun { carryOrigin = offset }
+      let carried = carryOrigin.map { offset - $0 < options.maximumSignatureCarry } ?? false
       let verdict = policy.verdict(for: stats, startsWithCompressedSignature: signature != nil)
-      pending.append(Pending(offset: offset, length: length, entropy: stats.entropy, compressed: verdict == .compressed || carried))
+      pending.append(
+        Pending(
+          offset: offset, length: length, entropy: stats.entropy, compressed: verdict == .compressed || carried))
       for v in 0..<256 { aggregate[v] &+= UInt64(scratch[v]) }
       groupBytes += length
       if pending.count >= options.aggregateBlocks { flushGroup(final: false) }
@@ -148,7 +151,6 @@ struct WindowClassifier {
     precondition(offset == classifiedUpTo, "blocks must be emitted in order")  // programmer error
     classifiedUpTo = offset + length
     result.blockCounts[cls.rawValue] += 1
-    if leadingRunOpen, cls == .encrypted { result.leadingEncryptedBlocks += 1 }
     if let last = result.runs.last, last.regionClass == cls.regionClass, last.end == offset {
       result.runs[result.runs.count - 1].length += length
     } else {
@@ -176,10 +178,10 @@ struct WindowClassifier {
 
   /// Closes any open run and returns the window's result.
   mutating func finish() -> WindowResult {
-    let carriedAtEnd = inRun && carried
+    let origin = inRun ? carryOrigin : nil
     if inRun {
       closeRun()
-      result.endsInCarriedRun = carriedAtEnd
+      result.carryOriginAtEnd = origin
     }
     if result.leadingRunEnd == nil, leadingRunOpen { result.leadingRunEnd = classifiedUpTo }
     if classifiedUpTo < job.range.upperBound, result.error == nil {
@@ -192,10 +194,4 @@ struct WindowClassifier {
     }
     return result
   }
-}
-
-extension CompressedSignature {
-  /// Signatures of 3 bytes or more that random data shows at a block start less than once in 10^7 blocks: they mark
-  /// the rest of a high-entropy run compressed. zlib's 2-byte header only marks its own block.
-  public var carriesOverRun: Bool { self != .zlib }
 }

@@ -18,6 +18,13 @@ struct FailingSource: ByteSource {
 }
 
 enum Blocks {
+  /// A valid xz stream header (magic, flags 00 04 = CRC64 check, CRC32 of the flags).
+  static let xzHeader: [UInt8] = {
+    let crc = CompressedSignature.crc32([0x00, 0x04])
+    return [0xFD, 0x37, 0x7A, 0x58, 0x5A, 0x00, 0x00, 0x04]
+      + [UInt8(crc & 0xFF), UInt8(crc >> 8 & 0xFF), UInt8(crc >> 16 & 0xFF), UInt8(crc >> 24)]
+  }()
+
   static func text(_ count: Int) -> [UInt8] {
     let line = Array("The quick brown fox jumps over the lazy dog; forensic triage reads every block.\n".utf8)
     return (0..<count).map { line[$0 % line.count] }
@@ -97,7 +104,7 @@ enum Blocks {
       case 0: bytes += rng.bytes(4096 * (1 + i % 7))
       case 1: bytes += Blocks.text(4096 * 3 + i)
       case 2: bytes += [UInt8](repeating: 0, count: 4096 * 2)
-      case 3: bytes += [0xFD, 0x37, 0x7A, 0x58, 0x5A, 0x00] + rng.bytes(4096 * 9)
+      case 3: bytes += Blocks.xzHeader + rng.bytes(4096 * 9)
       default: bytes += rng.bytes(777)
       }
     }
@@ -113,7 +120,7 @@ enum Blocks {
   @Test func aSignatureCarriesAcrossWindowEdges() throws {
     var rng = SeededRandom(seed: 77)
     // An xz stream of 40 blocks that crosses two 64 KiB window edges, then text.
-    let bytes = [0xFD, 0x37, 0x7A, 0x58, 0x5A, 0x00] + rng.bytes(40 * 4096 - 6) + Blocks.text(4096)
+    let bytes = Blocks.xzHeader + rng.bytes(40 * 4096 - 12) + Blocks.text(4096)
     let result = try scanner(threads: 2, window: 64 << 10).scan(source: MemorySource(bytes))
     #expect(result.bytesByClass[.compressed] == 40 * 4096)
     #expect(result.bytesByClass[.encrypted] == nil)
@@ -121,6 +128,24 @@ enum Blocks {
     // Without run context, only the first block is known to be compressed.
     let isolated = try scanner(threads: 2, window: 64 << 10, context: false).scan(source: MemorySource(bytes))
     #expect(isolated.bytesByClass[.compressed] == 4096)
+  }
+
+  @Test func signatureCarryIsBounded() throws {
+    var rng = SeededRandom(seed: 78)
+    // A signature then 40 random blocks: with a 64 KiB carry limit only the first 16 blocks become compressed,
+    // across windows of 32 KiB and with any thread count.
+    let bytes = Blocks.xzHeader + rng.bytes(40 * 4096 - 12)
+    for threads in [1, 2] {
+      var options = ScanOptions()
+      options.threads = threads
+      options.windowSize = 32 << 10
+      options.maximumSignatureCarry = 64 << 10
+      let result = try ContentScanner(options: options).scan(source: MemorySource(bytes))
+      #expect(result.bytesByClass[.compressed] == 16 * 4096)
+      #expect(result.blockCounts[.compressed] == 16)
+      #expect(result.blockCounts[.encrypted] == 24)
+      #expect(result.regions.runs.map(\.regionClass) == [.compressed, .encrypted])
+    }
   }
 
   @Test func emptyImageIsAClearError() throws {
@@ -244,5 +269,39 @@ enum Blocks {
     #expect(lines[0].count == 30 && lines[1].count == 30)
     #expect(lines[0].hasPrefix("▁▁▁") && lines[0].hasSuffix("███"))
     #expect(lines[1].hasPrefix("...") && lines[1].contains("TTT") && lines[1].hasSuffix("EEE"))
+  }
+}
+
+@Suite struct MapComparisonTests {
+  func map(_ source: RegionSource, _ runs: [(RegionClass, Int, Int)]) -> RegionMap {
+    var m = RegionMap(source: source)
+    for (c, o, l) in runs { m.append(c, offset: o, length: l) }
+    return m
+  }
+
+  @Test func findsEncryptedExtentsHoldingTextAndFreeSpaceHoldingData() {
+    let structure = map(
+      .structure,
+      [(.containerMetadata, 0, 4096), (.fileEncrypted, 4096, 16384), (.free, 20480, 16384), (.filePlaintext, 36864, 4096)])
+    let content = map(
+      .content,
+      [(.apfsObject, 0, 4096), (.encrypted, 4096, 8192), (.text, 12288, 12288), (.zero, 24576, 4096),
+        (.compressed, 28672, 8192), (.text, 36864, 4096)])
+    let result = MapComparison(structure: structure, content: content)
+    #expect(result.fileEncryptedButText == [RegionRun(.text, offset: 12288, length: 8192)])
+    #expect(
+      result.freeButNotZero == [
+        RegionRun(.text, offset: 20480, length: 4096), RegionRun(.compressed, offset: 28672, length: 8192),
+      ])
+    #expect(result.freeButNotZeroBytes == 12288)
+    #expect(result.freeButNotZeroByClass == [.text: 4096, .compressed: 8192])
+  }
+
+  @Test func emptyAndDisjointMapsGiveNothing() {
+    let empty = RegionMap(source: .content)
+    #expect(MapComparison(structure: empty, content: empty).fileEncryptedButText.isEmpty)
+    let structure = map(.structure, [(.free, 0, 4096)])
+    let content = map(.content, [(.text, 8192, 4096)])
+    #expect(MapComparison(structure: structure, content: content).freeButNotZero.isEmpty)
   }
 }

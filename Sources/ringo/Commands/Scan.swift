@@ -49,6 +49,7 @@ extension Ringo {
     }
 
     func run() throws {
+      if let message = CPUFeatures.unsupportedBuildMessage { throw ValidationError(message) }
       let mapped = try MappedImage(path: image)
       var options = ScanOptions()
       options.blockSize = blockSize
