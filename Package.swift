@@ -2,7 +2,7 @@
 import PackageDescription
 
 // The folder tree is the data flow:
-// image (ImageAccess) -> container, volumes, extents (APFSFormat) -> region map (RegionMap, BlockScan)
+// image (ImageAccess, DiskImage) -> container, volumes, extents (APFSFormat) -> region map (RegionMap, BlockScan)
 // -> findings, verdict (Triage) -> report (Reporting) -> ringo (CLI).
 let package = Package(
   name: "Ringo",
@@ -10,6 +10,7 @@ let package = Package(
   products: [
     .executable(name: "ringo", targets: ["ringo"]),
     .executable(name: "ringo-forge", targets: ["ringo-forge"]),
+    .executable(name: "ringo-bench", targets: ["ringo-bench"]),
   ],
   dependencies: [
     .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -21,16 +22,6 @@ let package = Package(
       name: "ImageAccess",
       dependencies: [.product(name: "Crypto", package: "swift-crypto")]
     ),
-    // region map: classified byte runs, shared by the structure walk and the content scanner.
-    .target(name: "RegionMap"),
-    // container -> volumes -> extents: the APFS on-disk format.
-    .target(name: "APFSFormat", dependencies: ["ImageAccess", "RegionMap", "Codecs"]),
-    // findings -> verdict: rules over the facts, and the report contract (ringo.triage/1).
-    .target(name: "Triage", dependencies: ["ImageAccess", "APFSFormat", "RegionMap", "DiskImage"]),
-    // report: renderers see only the TriageReport model, never a format module.
-    .target(name: "Reporting", dependencies: ["Triage"]),
-    // Locations of real test material (fetched images, shared fixtures) and peer-tool runners, for tests.
-    .target(name: "TestSupport"),
     // codecs: C decompressors from Debian -dev packages, wrapped by the Swift `Codecs` module.
     .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
     .systemLibrary(name: "CBZip2", providers: [.apt(["libbz2-dev"])]),
@@ -38,44 +29,71 @@ let package = Package(
     .target(name: "Codecs", dependencies: ["CZlib", "CBZip2", "CLZMA"]),
     // disk images: UDIF (DMG) expansion as a ByteSource; encrcdsa/AEA recognition.
     .target(name: "DiskImage", dependencies: ["ImageAccess", "Codecs"]),
-    // test support: a tiny UDIF writer for edge-case images.
-    .target(name: "DiskImageTestSupport", dependencies: ["CZlib", "CBZip2", "CLZMA"]),
-    .executableTarget(
-      name: "ringo-dmg-bench",
-      dependencies: ["ImageAccess", "Codecs", "DiskImage", "DiskImageTestSupport"],
-      path: "Tools/dmg-bench"
-    ),
+    // region map: classified byte runs, shared by the structure walk and the content scanner.
+    .target(name: "RegionMap"),
+    // container -> volumes -> extents: the APFS on-disk format.
+    .target(name: "APFSFormat", dependencies: ["ImageAccess", "RegionMap", "Codecs"]),
+    // content scan: classifies every block by its bytes (zero, text, compressed, encrypted, apfs-object).
+    .target(name: "BlockScan", dependencies: ["ImageAccess", "RegionMap"]),
+    // findings -> verdict: rules over the facts, and the report contract (ringo.triage/1).
+    .target(name: "Triage", dependencies: ["ImageAccess", "APFSFormat", "RegionMap", "DiskImage", "BlockScan"]),
+    // report: renderers see only the TriageReport model, never a format module.
+    .target(name: "Reporting", dependencies: ["Triage"]),
     .executableTarget(
       name: "ringo",
       dependencies: [
-        "ImageAccess", "APFSFormat", "Triage", "Reporting", "DiskImage",
+        "ImageAccess", "APFSFormat", "Triage", "Reporting", "DiskImage", "BlockScan", "RegionMap",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ]
     ),
-    // forge: writes synthetic APFS containers for tests and samples; independent of the reader (APFSFormat).
+
+    // Tools: the forge (independent of the reader), benchmark harnesses.
     .target(name: "APFSForge"),
     .executableTarget(
       name: "ringo-forge",
       dependencies: ["APFSForge", .product(name: "ArgumentParser", package: "swift-argument-parser")],
       path: "Tools/forge"
     ),
+    .executableTarget(
+      name: "ringo-bench",
+      dependencies: ["BlockScan", "ImageAccess", "RegionMap"],
+      path: "Tools/bench"
+    ),
+    .executableTarget(
+      name: "ringo-dmg-bench",
+      dependencies: ["ImageAccess", "Codecs", "DiskImage", "DiskImageTestSupport"],
+      path: "Tools/dmg-bench"
+    ),
+
+    // Test support: real material and peer tools; a tiny UDIF writer for edge-case images.
+    .target(name: "TestSupport"),
+    .target(name: "DiskImageTestSupport", dependencies: ["CZlib", "CBZip2", "CLZMA"]),
+
     .testTarget(name: "ImageAccessTests", dependencies: ["ImageAccess"]),
-    .testTarget(name: "APFSForgeTests", dependencies: ["APFSForge"]),
-    .testTarget(
-      name: "ForgeAgreementTests",
-      dependencies: ["APFSForge", "APFSFormat", "Triage", "ImageAccess", "RegionMap", "TestSupport"]),
     .testTarget(name: "RegionMapTests", dependencies: ["RegionMap"]),
-    .testTarget(
-      name: "TriageTests",
-      dependencies: ["Triage", "Reporting", "APFSFormat", "ImageAccess", "TestSupport", "APFSForge"]),
-    .testTarget(name: "CLITests", dependencies: ["ringo", "TestSupport"]),
-    .testTarget(
-      name: "APFSFormatTests",
-      dependencies: ["APFSFormat", "ImageAccess", "TestSupport", .product(name: "Crypto", package: "swift-crypto")]),
     .testTarget(
       name: "CodecsTests", dependencies: ["Codecs", "ImageAccess", "DiskImageTestSupport"], exclude: ["Vectors"]),
     .testTarget(
       name: "DiskImageTests", dependencies: ["DiskImage", "Codecs", "ImageAccess", "DiskImageTestSupport"]),
+    .testTarget(
+      name: "APFSFormatTests",
+      dependencies: ["APFSFormat", "ImageAccess", "TestSupport", .product(name: "Crypto", package: "swift-crypto")]),
+    .testTarget(name: "APFSForgeTests", dependencies: ["APFSForge"]),
+    .testTarget(
+      name: "ForgeAgreementTests",
+      dependencies: ["APFSForge", "APFSFormat", "Triage", "ImageAccess", "RegionMap", "TestSupport"]),
+    .testTarget(
+      name: "BlockScanTests",
+      dependencies: [
+        "BlockScan", "ImageAccess", "RegionMap",
+        .product(name: "Crypto", package: "swift-crypto"),
+        .product(name: "_CryptoExtras", package: "swift-crypto"),
+      ]
+    ),
+    .testTarget(
+      name: "TriageTests",
+      dependencies: ["Triage", "Reporting", "APFSFormat", "ImageAccess", "TestSupport", "APFSForge"]),
+    .testTarget(name: "CLITests", dependencies: ["ringo", "TestSupport"]),
   ],
   swiftLanguageModes: [.v6]
 )

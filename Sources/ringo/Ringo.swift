@@ -29,6 +29,7 @@ struct Ringo: ParsableCommand {
       Cat.self,
       Map.self,
       DMG.self,
+      Scan.self,
     ]
   )
 

@@ -1,0 +1,102 @@
+#if canImport(Glibc)
+  import Glibc
+#elseif canImport(Darwin)
+  import Darwin
+#endif
+
+/// What one block's bytes look like: byte-class counts and two statistics of its byte histogram.
+///
+/// Computed by ``init(histogram:byteCount:)`` from the 256-bin histogram that ``BlockKernels/histogram(_:into:)``
+/// fills, so the kernel stays a single pass. ``ContentPolicy`` turns this into a class; it needs no bytes at all.
+public struct BlockStats: Sendable, Equatable {
+  /// Bytes in the block (the last block of an image may be short).
+  public var byteCount: Int
+  /// Bytes equal to 0x00.
+  public var zeroBytes: Int
+  /// Printable ASCII 0x20...0x7E plus tab, line feed and carriage return.
+  public var printableBytes: Int
+  /// Control bytes other than 0x00, tab, LF and CR: 0x01...0x08, 0x0B, 0x0C, 0x0E...0x1F and 0x7F.
+  public var controlBytes: Int
+  /// Bytes 0x80...0xFF.
+  public var highBytes: Int
+  /// Shannon entropy of the byte histogram, in bits per byte (0...8).
+  public var entropy: Double
+  /// Pearson's chi-square statistic of the histogram against the uniform distribution (255 degrees of freedom):
+  /// `Σ (count - n/256)² / (n/256)`. Uniformly random bytes give 255 ± 22.6; any bias makes it grow with `n`.
+  public var chiSquare: Double
+
+  public init(
+    byteCount: Int, zeroBytes: Int, printableBytes: Int, controlBytes: Int, highBytes: Int, entropy: Double,
+    chiSquare: Double
+  ) {
+    self.byteCount = byteCount
+    self.zeroBytes = zeroBytes
+    self.printableBytes = printableBytes
+    self.controlBytes = controlBytes
+    self.highBytes = highBytes
+    self.entropy = entropy
+    self.chiSquare = chiSquare
+  }
+
+  /// Statistics of a block of `byteCount` bytes from its 256-bin histogram.
+  ///
+  /// Entropy uses a table of `c·log2(c)` for counts up to 65536 (exactly the same values as `log2` would give), so
+  /// it costs 256 lookups; chi-square comes from the integer sum of squared counts.
+  /// - Complexity: O(256), no allocation.
+  public init(histogram h: UnsafeBufferPointer<UInt32>, byteCount: Int) {
+    precondition(h.count >= 256, "histogram needs 256 counters")  // programmer error
+    var printable = Int(h[0x09]) &+ Int(h[0x0A]) &+ Int(h[0x0D])
+    for v in 0x20...0x7E { printable &+= Int(h[v]) }
+    var control = Int(h[0x7F])
+    for v in 0x01...0x1F where v != 0x09 && v != 0x0A && v != 0x0D { control &+= Int(h[v]) }
+    var high = 0
+    for v in 0x80...0xFF { high &+= Int(h[v]) }
+    var sumSquares: UInt64 = 0
+    var sumCLogC = 0.0
+    let table = EntropyTable.cLog2c
+    table.withUnsafeBufferPointer { t in
+      for v in 0..<256 {
+        let c = Int(h[v])
+        sumSquares &+= UInt64(c) &* UInt64(c)  // c <= 2^32, and 256 of them: fits for blocks < 2^28 bytes
+        sumCLogC += c < t.count ? t[c] : Double(c) * log2(Double(c))
+      }
+    }
+    let n = Double(byteCount)
+    self.byteCount = byteCount
+    self.zeroBytes = Int(h[0])
+    self.printableBytes = printable
+    self.controlBytes = control
+    self.highBytes = high
+    if byteCount > 0 {
+      self.entropy = max(0, log2(n) - sumCLogC / n)
+      self.chiSquare = 256.0 * Double(sumSquares) / n - n
+    } else {
+      self.entropy = 0
+      self.chiSquare = 0
+    }
+  }
+
+  /// Statistics of `bytes`, using a caller-provided 256-counter scratch histogram (so a driver allocates it once).
+  @inlinable
+  public init(of bytes: UnsafeRawBufferPointer, scratch: UnsafeMutableBufferPointer<UInt32>) {
+    BlockKernels.histogram(bytes, into: scratch)
+    self.init(histogram: UnsafeBufferPointer(scratch), byteCount: bytes.count)
+  }
+
+  /// All bytes are zero.
+  public var isAllZero: Bool { zeroBytes == byteCount }
+  /// Bytes other than 0x00.
+  public var nonZeroBytes: Int { byteCount &- zeroBytes }
+
+  /// Expected entropy of `n` uniformly random bytes: `8 - 255 / (2·n·ln 2)` (the first-order bias of the plug-in
+  /// estimator; about 7.955 bits at 4 KiB, 7.997 at 64 KiB).
+  public static func expectedRandomEntropy(byteCount n: Int) -> Double {
+    guard n > 0 else { return 0 }
+    return 8.0 - 255.0 / (2.0 * Double(n) * M_LN2)
+  }
+}
+
+/// `c·log2(c)` for c in 0...65536, built once.
+enum EntropyTable {
+  static let cLog2c: [Double] = (0...65_536).map { c in c == 0 ? 0 : Double(c) * log2(Double(c)) }
+}

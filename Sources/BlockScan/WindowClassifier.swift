@@ -1,0 +1,197 @@
+import RegionMap
+
+/// Classifies the blocks of one window in order: the per-block kernel and policy, then the run context for
+/// high-entropy blocks. Not shared between threads; each worker owns one per window.
+struct WindowClassifier {
+  let options: ScanOptions
+  let job: ContentScanner.WindowJob
+  let layout: StripLayout
+  let scratch: UnsafeMutableBufferPointer<UInt32>  // 256 counters, owned by the worker
+  let aggregate: UnsafeMutableBufferPointer<UInt64>  // 256 counters, owned by the worker
+  var result = WindowResult()
+  let randomLimit: Double
+
+  /// A high-entropy block waiting for its group's decision.
+  struct Pending {
+    var offset: Int
+    var length: Int
+    var entropy: Double
+    var compressed: Bool  // decided compressed on its own or by a signature carried from earlier in the run
+  }
+
+  var pending: [Pending] = []
+  var groupBytes = 0
+  /// Inside a run of high-entropy blocks.
+  var inRun = false
+  /// Offset of the strong signature seen earlier in the current run, if any.
+  var carryOrigin: Int?
+  /// The previous group of the current run was biased (used by a short last group).
+  var previousGroupBiased: Bool?
+  /// The window's first block starts a high-entropy run that is still open.
+  var leadingRunOpen = false
+  var classifiedUpTo: Int
+
+  init(
+    options: ScanOptions, job: ContentScanner.WindowJob, layout: StripLayout, scratch: UnsafeMutableBufferPointer<UInt32>,
+    aggregate: UnsafeMutableBufferPointer<UInt64>
+  ) {
+    self.options = options
+    self.job = job
+    self.layout = layout
+    self.scratch = scratch
+    self.aggregate = aggregate
+    self.randomLimit = options.policy.randomChiSquareLimit
+    self.classifiedUpTo = job.range.lowerBound
+    let firstBin = layout.bin(of: job.scanStart)
+    let lastBin = layout.bin(of: job.scanStart + job.range.count - 1)
+    let bins = lastBin - firstBin + 1
+    result.firstBin = firstBin
+    result.binSums = [Double](repeating: 0, count: bins)
+    result.binBytes = [Int](repeating: 0, count: bins)
+    result.binMins = [Double](repeating: .infinity, count: bins)
+    result.binMaxs = [Double](repeating: -.infinity, count: bins)
+    pending.reserveCapacity(options.aggregateBlocks)
+    aggregate.initialize(repeating: 0)
+  }
+
+  /// Classifies the window's bytes (called once, with the whole window mapped).
+  mutating func classify(_ bytes: UnsafeRawBufferPointer) {
+    let blockSize = options.blockSize
+    let policy = options.policy
+    var start = 0
+    let count = bytes.count
+    while start < count {
+      let length = min(blockSize, count - start)
+      let block = UnsafeRawBufferPointer(rebasing: bytes[start..<(start + length)])
+      let offset = job.range.lowerBound + start
+      start += length
+      if BlockKernels.isAllZero(block) {
+        closeRun()
+        emit(.zero, offset: offset, length: length, entropy: 0)
+        continue
+      }
+      if options.detectAPFSObjects, length == blockSize, APFSObjectCheck.isValidObject(block) {
+        closeRun()
+        let stats = BlockStats(of: block, scratch: scratch)
+        emit(.apfsObject, offset: offset, length: length, entropy: stats.entropy)
+        continue
+      }
+      let stats = BlockStats(of: block, scratch: scratch)
+      let signature = CompressedSignature.match(block)
+      guard options.useRunContext, policy.isHighEntropy(stats) else {
+        closeRun()
+        let verdict = policy.verdict(for: stats, startsWithCompressedSignature: signature != nil)
+        emit(Self.regionClass(verdict), offset: offset, length: length, entropy: stats.entropy)
+        continue
+      }
+      // A high-entropy block: join (or start) the run and the current group.
+      if !inRun {
+        inRun = true
+        carryOrigin = nil
+        previousGroupBiased = nil
+        if offset == job.range.lowerBound { leadingRunOpen = true }
+      }
+      if let signature, signature.carriesOverRun { carryOrigin = offset }
+      let carried = carryOrigin.map { offset - $0 < options.maximumSignatureCarry } ?? false
+      let verdict = policy.verdict(for: stats, startsWithCompressedSignature: signature != nil)
+      pending.append(
+        Pending(
+          offset: offset, length: length, entropy: stats.entropy, compressed: verdict == .compressed || carried))
+      for v in 0..<256 { aggregate[v] &+= UInt64(scratch[v]) }
+      groupBytes += length
+      if pending.count >= options.aggregateBlocks { flushGroup(final: false) }
+    }
+  }
+
+  static func regionClass(_ verdict: BlockVerdict) -> ContentClass {
+    switch verdict {
+    case .zero: .zero
+    case .text: .text
+    case .compressed: .compressed
+    case .randomLike: .encrypted
+    case .unknown: .unknown
+    }
+  }
+
+  /// Decides the pending group: compressed when its summed histogram is biased (or it is short and the previous
+  /// group was), encrypted otherwise, except blocks already decided compressed.
+  mutating func flushGroup(final: Bool) {
+    guard !pending.isEmpty else { return }
+    var sumSquares: Double = 0
+    for v in 0..<256 {
+      let c = Double(aggregate[v])
+      sumSquares += c * c
+    }
+    let n = Double(groupBytes)
+    let chiSquare = 256.0 * sumSquares / n - n
+    var biased = chiSquare > randomLimit
+    if pending.count < 4, let previous = previousGroupBiased { biased = previous }
+    for block in pending {
+      let cls: ContentClass = block.compressed || biased ? .compressed : .encrypted
+      emit(cls, offset: block.offset, length: block.length, entropy: block.entropy)
+    }
+    previousGroupBiased = biased
+    pending.removeAll(keepingCapacity: true)
+    aggregate.update(repeating: 0)
+    groupBytes = 0
+  }
+
+  /// Ends the current high-entropy run (a non-high-entropy block follows, or the window ends).
+  mutating func closeRun() {
+    guard inRun else { return }
+    flushGroup(final: true)
+    inRun = false
+    if leadingRunOpen {
+      leadingRunOpen = false
+      result.leadingRunEnd = classifiedUpTo
+    }
+  }
+
+  mutating func emit(_ cls: ContentClass, offset: Int, length: Int, entropy: Double) {
+    precondition(offset == classifiedUpTo, "blocks must be emitted in order")  // programmer error
+    classifiedUpTo = offset + length
+    result.blockCounts[cls.rawValue] += 1
+    if let last = result.runs.last, last.regionClass == cls.regionClass, last.end == offset {
+      result.runs[result.runs.count - 1].length += length
+    } else {
+      result.runs.append(RegionRun(cls.regionClass, offset: offset, length: length))
+    }
+    let bin = layout.bin(of: job.scanStart + (offset - job.range.lowerBound)) - result.firstBin
+    result.binSums[bin] += entropy * Double(length)
+    result.binBytes[bin] += length
+    result.binMins[bin] = min(result.binMins[bin], entropy)
+    result.binMaxs[bin] = max(result.binMaxs[bin], entropy)
+  }
+
+  /// The window could not be read: whatever is not classified yet becomes `unknown`.
+  mutating func fail(_ error: any Error) {
+    let at = classifiedUpTo
+    let missing = job.range.upperBound - at
+    result.error = ScanError(
+      code: "unreadable-window", offset: at, length: missing,
+      message: "cannot read \(missing) bytes at offset \(at): \(error); classed unknown")
+    pending.removeAll()
+    inRun = false
+    leadingRunOpen = false
+    if missing > 0 { emit(.unknown, offset: at, length: missing, entropy: 0) }
+  }
+
+  /// Closes any open run and returns the window's result.
+  mutating func finish() -> WindowResult {
+    let origin = inRun ? carryOrigin : nil
+    if inRun {
+      closeRun()
+      result.carryOriginAtEnd = origin
+    }
+    if result.leadingRunEnd == nil, leadingRunOpen { result.leadingRunEnd = classifiedUpTo }
+    if classifiedUpTo < job.range.upperBound, result.error == nil {
+      // The reader returned fewer bytes than asked; never expected, but keep the map complete.
+      let missing = job.range.upperBound - classifiedUpTo
+      result.error = ScanError(
+        code: "unreadable-window", offset: classifiedUpTo, length: missing,
+        message: "only \(classifiedUpTo - job.range.lowerBound) of \(job.range.count) bytes were read; rest classed unknown")
+      emit(.unknown, offset: classifiedUpTo, length: missing, entropy: 0)
+    }
+    return result
+  }
+}

@@ -1,0 +1,381 @@
+// ringo-bench: throughput of the content scanner against the memory-read limit and peer tools, in one invocation on
+// one mapped file. Build in release: `swift build -c release --product ringo-bench`.
+//
+//   ringo-bench scan --size 1G --kind mixed [--dir /tmp/ringo-bench] [--peer-bytes 256M] [--repeat 3]
+//
+// The file is generated once (deterministic content) under --dir and reused; it is bench data, not evidence.
+import BlockScan
+import Dispatch
+import Foundation
+import ImageAccess
+import RegionMap
+
+struct BenchError: Error, CustomStringConvertible {
+  var description: String
+}
+
+func parseSize(_ text: String) throws -> Int {
+  let units: [Character: Int] = ["K": 1 << 10, "M": 1 << 20, "G": 1 << 30]
+  if let last = text.last, let unit = units[Character(last.uppercased())], let n = Int(text.dropLast()) {
+    return n * unit
+  }
+  guard let n = Int(text) else { throw BenchError(description: "bad size \(text)") }
+  return n
+}
+
+struct Options {
+  var size = 1 << 30
+  var kind = "mixed"
+  var dir = "/tmp/ringo-bench"
+  var peerBytes = 128 << 20
+  var binwalkBytes = 16 << 20
+  var repeats = 3
+  var skipPeers = false
+  var threads = 0
+
+  init(_ args: [String]) throws {
+    var i = 0
+    guard args.first == "scan" else {
+      throw BenchError(
+        description:
+          "usage: ringo-bench scan [--size 1G] [--kind random|zeros|text|mixed] [--dir D] [--peer-bytes 128M] [--binwalk-bytes 16M] [--repeat 3] [--threads N] [--skip-peers]"
+      )
+    }
+    i = 1
+    func value() throws -> String {
+      i += 1
+      guard i < args.count else { throw BenchError(description: "missing value for \(args[i - 1])") }
+      return args[i]
+    }
+    while i < args.count {
+      switch args[i] {
+      case "--size": size = try parseSize(try value())
+      case "--kind": kind = try value()
+      case "--dir": dir = try value()
+      case "--peer-bytes": peerBytes = try parseSize(try value())
+      case "--binwalk-bytes": binwalkBytes = try parseSize(try value())
+      case "--repeat": repeats = max(1, Int(try value()) ?? 3)
+      case "--threads": threads = Int(try value()) ?? 0
+      case "--skip-peers": skipPeers = true
+      default: throw BenchError(description: "unknown argument \(args[i])")
+      }
+      i += 1
+    }
+    guard ["random", "zeros", "text", "mixed"].contains(kind) else { throw BenchError(description: "bad kind \(kind)") }
+  }
+}
+
+/// xoshiro256** for fast deterministic random bytes.
+struct Xoshiro {
+  var s: (UInt64, UInt64, UInt64, UInt64) = (0x1234_5678_9ABC_DEF0, 0x0FED_CBA9_8765_4321, 0xDEAD_BEEF_CAFE_F00D, 42)
+  mutating func next() -> UInt64 {
+    func rotl(_ x: UInt64, _ k: UInt64) -> UInt64 { (x << k) | (x >> (64 - k)) }
+    let result = rotl(s.1 &* 5, 7) &* 9
+    let t = s.1 << 17
+    s.2 ^= s.0
+    s.3 ^= s.1
+    s.1 ^= s.2
+    s.0 ^= s.3
+    s.2 ^= t
+    s.3 = rotl(s.3, 45)
+    return result
+  }
+  mutating func fill(_ buffer: UnsafeMutableRawBufferPointer) {
+    var i = 0
+    while i + 8 <= buffer.count {
+      buffer.storeBytes(of: next(), toByteOffset: i, as: UInt64.self)
+      i += 8
+    }
+    while i < buffer.count {
+      buffer[i] = UInt8(truncatingIfNeeded: next())
+      i += 1
+    }
+  }
+}
+
+func textChunk(_ count: Int, rng: inout Xoshiro) -> [UInt8] {
+  let words = ["evidence", "block", "container", "volume", "the", "of", "and", "to", "recover", "image", "key",
+    "snapshot", "checkpoint", "a", "is", "free", "space", "encrypted", "report", "analyst", "device", "file"]
+  var out: [UInt8] = []
+  out.reserveCapacity(count + 16)
+  while out.count < count {
+    let r = rng.next()
+    out += Array(words[Int(r % UInt64(words.count))].utf8)
+    out.append(r >> 32 % 12 == 0 ? 0x0A : 0x20)
+  }
+  return Array(out.prefix(count))
+}
+
+func gzipped(_ input: [UInt8], dir: String) throws -> [UInt8] {
+  let inPath = dir + "/gzip-in.tmp"
+  let outPath = dir + "/gzip-out.tmp"
+  _ = FileManager.default.createFile(atPath: inPath, contents: Data(input))
+  _ = FileManager.default.createFile(atPath: outPath, contents: nil)
+  defer {
+    try? FileManager.default.removeItem(atPath: inPath)
+    try? FileManager.default.removeItem(atPath: outPath)
+  }
+  let p = Process()
+  p.executableURL = URL(fileURLWithPath: "/usr/bin/gzip")
+  p.arguments = ["-c", "-6", "-n", inPath]
+  p.standardOutput = FileHandle(forWritingAtPath: outPath)
+  try p.run()
+  p.waitUntilExit()
+  return Array(FileManager.default.contents(atPath: outPath) ?? Data())
+}
+
+/// Writes the bench file unless it exists with the right size. Content is deterministic per kind.
+func ensureFile(_ o: Options) throws -> String {
+  try FileManager.default.createDirectory(atPath: o.dir, withIntermediateDirectories: true)
+  let path = "\(o.dir)/\(o.kind)-\(o.size >> 20)M.img"
+  if let attrs = try? FileManager.default.attributesOfItem(atPath: path),
+    (attrs[.size] as? NSNumber)?.intValue == o.size
+  {
+    return path
+  }
+  print("generating \(path) …")
+  _ = FileManager.default.createFile(atPath: path, contents: nil)
+  guard let handle = FileHandle(forWritingAtPath: path) else { throw BenchError(description: "cannot write \(path)") }
+  defer { try? handle.close() }
+  var rng = Xoshiro()
+  let chunk = 8 << 20
+  let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: chunk, alignment: 64)
+  defer { buffer.deallocate() }
+  let text = textChunk(chunk, rng: &rng)
+  let compressed: [UInt8] = o.kind == "mixed" ? try gzipped(textChunk(4 * chunk, rng: &rng), dir: o.dir) : []
+  var written = 0
+  var index = 0
+  while written < o.size {
+    let n = min(chunk, o.size - written)
+    let part = UnsafeMutableRawBufferPointer(rebasing: buffer[0..<n])
+    var kind = o.kind
+    if kind == "mixed" { kind = ["zeros", "text", "random", "compressed"][index % 4] }
+    switch kind {
+    case "random": rng.fill(part)
+    case "zeros": part.initializeMemory(as: UInt8.self, repeating: 0)
+    case "text": text.withUnsafeBytes { part.copyMemory(from: UnsafeRawBufferPointer(rebasing: $0[0..<n])) }
+    default:
+      for i in 0..<n { part[i] = compressed[(index * 1_000_003 + i) % compressed.count] }
+    }
+    try handle.write(contentsOf: Data(bytesNoCopy: part.baseAddress!, count: n, deallocator: .none))
+    written += n
+    index += 1
+  }
+  return path
+}
+
+func now() -> UInt64 { DispatchTime.now().uptimeNanoseconds }
+
+/// CPU seconds used by the whole process (user + system, all threads).
+func processCPU() -> Double {
+  var ts = timespec()
+  clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts)
+  return Double(ts.tv_sec) + Double(ts.tv_nsec) / 1e9
+}
+
+/// Wall seconds and CPU seconds of one measurement (best of the repeats, each chosen separately).
+struct Timing {
+  var wall = Double.infinity
+  var cpu = Double.infinity
+}
+
+/// Best-of-`repeats` wall time and CPU time of `body`. With other jobs on the machine, wall time includes waiting for
+/// a core; CPU time does not, so CPU-time figures are closer to what an idle machine gives (for a run on `threads`
+/// threads, CPU time is divided by the thread count to give the span of one thread).
+func best(_ repeats: Int, threads: Int = 1, _ body: () throws -> Void) rethrows -> Timing {
+  var timing = Timing()
+  for _ in 0..<repeats {
+    let t0 = now()
+    let c0 = processCPU()
+    try body()
+    timing.wall = min(timing.wall, Double(now() - t0) / 1e9)
+    timing.cpu = min(timing.cpu, (processCPU() - c0) / Double(threads))
+  }
+  return timing
+}
+
+/// Runs `body(range)` on `threads` equal slices of `0..<size` in parallel.
+func parallel(_ threads: Int, size: Int, _ body: @Sendable @escaping (Range<Int>) throws -> Void) throws {
+  let slice = ((size / threads + 4095) / 4096) * 4096
+  let failures = ErrorBox()
+  DispatchQueue.concurrentPerform(iterations: threads) { t in
+    let start = min(size, t * slice)
+    let end = t == threads - 1 ? size : min(size, start + slice)
+    do { try body(start..<end) } catch { failures.set(error) }
+  }
+  if let error = failures.error { throw error }
+}
+
+final class ErrorBox: @unchecked Sendable {
+  private let lock = NSLock()
+  private var stored: (any Error)?
+  var error: (any Error)? { lock.withLock { stored } }
+  func set(_ e: any Error) { lock.withLock { stored = e } }
+}
+
+final class Sink: @unchecked Sendable {
+  private let lock = NSLock()
+  private var value: UInt64 = 0
+  func add(_ v: UInt64) { lock.withLock { value &+= v } }
+  var total: UInt64 { lock.withLock { value } }
+}
+
+/// Runs a shell command, killed after `limit` seconds; returns elapsed seconds or nil on timeout/failure.
+func runPeer(_ command: String, limit: Double) -> Double? {
+  let p = Process()
+  p.executableURL = URL(fileURLWithPath: "/bin/sh")
+  p.arguments = ["-c", command]
+  p.standardOutput = FileHandle.nullDevice
+  p.standardError = FileHandle.nullDevice
+  let t0 = now()
+  do { try p.run() } catch { return nil }
+  let deadline = t0 + UInt64(limit * 1e9)
+  while p.isRunning {
+    if now() > deadline {
+      p.terminate()
+      p.waitUntilExit()
+      return nil
+    }
+    usleep(20_000)
+  }
+  guard p.terminationStatus == 0 else { return nil }
+  return Double(now() - t0) / 1e9
+}
+
+func loadAverage() -> String {
+  (try? String(contentsOfFile: "/proc/loadavg", encoding: .utf8))?.split(separator: " ").prefix(3).joined(separator: " ")
+    ?? "?"
+}
+
+func peakRSSMiB() -> Double {
+  var usage = rusage()
+  getrusage(Int32(RUSAGE_SELF.rawValue), &usage)
+  return Double(usage.ru_maxrss) / 1024  // Linux reports KiB
+}
+
+func main() throws {
+  if let message = CPUFeatures.unsupportedBuildMessage { throw BenchError(description: message) }
+  let o = try Options(Array(CommandLine.arguments.dropFirst()))
+  let path = try ensureFile(o)
+  let image = try MappedImage(path: path)
+  let size = image.byteCount
+  let cores = o.threads > 0 ? o.threads : ContentScanner.onlineCores
+  let window = 64 << 20
+  let gb = Double(size) / 1e9
+  let loadBefore = loadAverage()
+  let sink = Sink()
+
+  // Warm the page cache (untimed).
+  try image.forEachWindow(windowSize: window) { _, b in sink.add(BlockKernels.readSum(b)) }
+
+  func perBlock(_ range: Range<Int>, _ kernel: (UnsafeRawBufferPointer) -> UInt64) throws {
+    var local: UInt64 = 0
+    try image.forEachWindow(in: range, windowSize: window) { _, b in
+      var i = 0
+      while i < b.count {
+        let n = min(4096, b.count - i)
+        local &+= kernel(UnsafeRawBufferPointer(rebasing: b[i..<(i + n)]))
+        i += n
+      }
+    }
+    sink.add(local)
+  }
+
+  var rows: [(name: String, wall: Double, cpu: Double?)] = []  // GB/s by wall time and by CPU time
+  let read1 = try best(o.repeats) {
+    try image.forEachWindow(windowSize: window) { _, b in sink.add(BlockKernels.readSum(b)) }
+  }
+  rows.append(("read limit (SIMD sum), 1 thread", gb / read1.wall, gb / read1.cpu))
+  let readN = try best(o.repeats, threads: cores) {
+    try parallel(cores, size: size) { r in
+      var local: UInt64 = 0
+      try image.forEachWindow(in: r, windowSize: window) { _, b in local &+= BlockKernels.readSum(b) }
+      sink.add(local)
+    }
+  }
+  rows.append(("read limit (SIMD sum), \(cores) threads", gb / readN.wall, gb / readN.cpu / Double(cores)))
+  let zero1 = try best(o.repeats) { try perBlock(0..<size) { BlockKernels.isAllZero($0) ? 1 : 0 } }
+  rows.append(("zero test per 4 KiB block, 1 thread", gb / zero1.wall, gb / zero1.cpu))
+  let fletcher1 = try best(o.repeats) { try perBlock(0..<size) { BlockKernels.fletcher64($0) } }
+  rows.append(("Fletcher-64 per 4 KiB block, 1 thread", gb / fletcher1.wall, gb / fletcher1.cpu))
+  let scratch = UnsafeMutableBufferPointer<UInt32>.allocate(capacity: 256)
+  defer { scratch.deallocate() }
+  let stats1 = try best(o.repeats) {
+    try perBlock(0..<size) { UInt64(BlockStats(of: $0, scratch: scratch).chiSquare) }
+  }
+  rows.append(("histogram + entropy + chi-square per 4 KiB block, 1 thread", gb / stats1.wall, gb / stats1.cpu))
+
+  var single = ScanOptions()
+  single.threads = 1
+  var all = ScanOptions()
+  all.threads = cores
+  var lastResult: ScanResult?
+  let scan1 = try best(o.repeats) { lastResult = try ContentScanner(options: single).scan(image) }
+  rows.append(("classifier (ringo scan), 1 thread", gb / scan1.wall, gb / scan1.cpu))
+  let scanN = try best(o.repeats, threads: cores) { lastResult = try ContentScanner(options: all).scan(image) }
+  rows.append(("classifier (ringo scan), \(cores) threads", gb / scanN.wall, gb / scanN.cpu / Double(cores)))
+
+  var peerNotes: [String] = []
+  if !o.skipPeers {
+    let entBytes = min(o.peerBytes, size)
+    if let t = runPeer("head -c \(entBytes) '\(path)' | ent", limit: 300) {
+      rows.append(("ent (prefix \(entBytes >> 20) MiB), 1 thread", Double(entBytes) / 1e9 / t, nil))
+    } else {
+      peerNotes.append("ent: failed or over 300 s on \(entBytes >> 20) MiB")
+    }
+    let bwBytes = min(o.binwalkBytes, size)
+    let prefix = "\(o.dir)/prefix-\(o.kind)-\(bwBytes >> 20)M.img"
+    if !FileManager.default.fileExists(atPath: prefix) {
+      _ = runPeer("head -c \(bwBytes) '\(path)' > '\(prefix)'", limit: 120)
+    }
+    if let t = runPeer("cd '\(o.dir)' && binwalk -E -N -q '\(prefix)'", limit: 600) {
+      rows.append(("binwalk -E -N (prefix \(bwBytes >> 20) MiB)", Double(bwBytes) / 1e9 / t, nil))
+    } else {
+      peerNotes.append("binwalk -E: failed or over 600 s on \(bwBytes >> 20) MiB")
+    }
+  }
+
+  let readLimit = gb / read1.wall
+  let readLimitCPU = gb / read1.cpu
+  print("")
+  print("ringo-bench scan --size \(o.size >> 20)M --kind \(o.kind): \(path)")
+  print(
+    "cores \(cores), AVX2 build \(CPUFeatures.builtForAVX2), CPU AVX2 \(CPUFeatures.hasAVX2), load average before \(loadBefore), after \(loadAverage())"
+  )
+  print("")
+  print("| measurement | GB/s (wall) | / read limit | GB/s per thread (CPU time) | / read limit |")
+  print("|---|---:|---:|---:|---:|")
+  for row in rows {
+    let cpuText = row.cpu.map { String(format: "%.3f | %.3f", $0, $0 / readLimitCPU) } ?? "– | –"
+    print(String(format: "| %@ | %.3f | %.3f | ", row.name, row.wall, row.wall / readLimit) + cpuText + " |")
+  }
+  print("")
+  print(String(format: "classifier %d threads / 1 thread (wall): %.2fx", cores, scan1.wall / scanN.wall))
+  print(
+    String(
+      format: "Fletcher-64 / read limit: %.0f %% wall, %.0f %% CPU; zero test / read limit: %.0f %% wall, %.0f %% CPU",
+      100 * read1.wall / fletcher1.wall, 100 * read1.cpu / fletcher1.cpu, 100 * read1.wall / zero1.wall,
+      100 * read1.cpu / zero1.cpu))
+  if let ent = rows.first(where: { $0.name.hasPrefix("ent") }) {
+    print(String(format: "classifier 1 thread / ent (wall): %.0fx", gb / scan1.wall / ent.wall))
+  }
+  if let bw = rows.first(where: { $0.name.hasPrefix("binwalk") }) {
+    print(String(format: "classifier 1 thread / binwalk -E (wall): %.0fx", gb / scan1.wall / bw.wall))
+  }
+  for note in peerNotes { print(note) }
+  if let result = lastResult {
+    let summary = [RegionClass.zero, .text, .compressed, .encrypted, .apfsObject, .unknown].map {
+      "\($0.rawValue) \(String(format: "%.1f", 100 * Double(result.bytesByClass[$0] ?? 0) / Double(max(1, size)))) %"
+    }.joined(separator: ", ")
+    print("classes: \(summary)")
+  }
+  print(String(format: "peak RSS %.1f MiB (file %d MiB, windows of %d MiB)", peakRSSMiB(), size >> 20, window >> 20))
+  if sink.total == 42 { print("") }  // keeps the kernels' results alive
+}
+
+do {
+  try main()
+} catch {
+  FileHandle.standardError.write(Data("ringo-bench: \(error)\n".utf8))
+  exit(1)
+}
