@@ -328,8 +328,10 @@ import Testing
       let udif = try UDIFImage(source: MemorySource(mutated))  // tables untouched: must open
       do {
         _ = try EvidenceHash.sha256(of: udif)
-      } catch is ParseError {
+      } catch let error as ParseError {
         failures += 1
+        // Chunk errors point into the data fork.
+        if let offset = error.offset { #expect(offset >= 0 && offset <= dataForkLength, "\(error)") }
       }
     }
     #expect(failures > 0, "no mutation was detected at all")
