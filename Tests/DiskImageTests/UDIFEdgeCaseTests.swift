@@ -215,6 +215,18 @@ import Testing
     }
   }
 
+  /// Type 0x80000008 holds xz streams from hdiutil; raw LZMA1 ("alone") from other writers must read too.
+  @Test func lzmaChunkMayBeLZMA1Alone() throws {
+    let plain = Self.plain(40, seed: 11)
+    let stored = Compressors.lzmaAlone(plain)
+    let image = Self.build(
+      entries: [
+        .init(type: UDIFWriter.lzmaType, startSector: 0, sectorCount: 40, compressedOffset: 0, compressedLength: UInt64(stored.count))
+      ], dataFork: stored)
+    let udif = try UDIFImage(source: MemorySource(image))
+    #expect(try udif.read(0..<udif.byteCount) == plain)
+  }
+
   @Test func gapsReadAsZerosAndAreCounted() throws {
     let data = [UInt8](repeating: 9, count: 512)
     let image = Self.build(
