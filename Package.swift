@@ -73,6 +73,8 @@ let package = Package(
     .testTarget(name: "RegionMapTests", dependencies: ["RegionMap"]),
     .testTarget(
       name: "CodecsTests", dependencies: ["Codecs", "ImageAccess", "DiskImageTestSupport"], exclude: ["Vectors"]),
+    // runs the built `ringo` binary on the fixtures (needs the executable built, which `swift build --build-tests` does).
+    .testTarget(name: "RingoCLITests"),
     .testTarget(
       name: "DiskImageTests", dependencies: ["DiskImage", "Codecs", "ImageAccess", "DiskImageTestSupport"]),
     .testTarget(

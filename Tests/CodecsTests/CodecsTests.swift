@@ -77,7 +77,14 @@ func sha256(_ bytes: [UInt8]) throws -> String { try EvidenceHash.sha256(of: Mem
         let index = Int(random.next() % UInt64(mutated.count))
         mutated[index] ^= UInt8(truncatingIfNeeded: random.next() | 1)
       }
-      _ = try? row.codec.decompress(mutated, limit: 1 << 22)
+      do {
+        _ = try row.codec.decompress(mutated, limit: 1 << 22)
+      } catch {
+        // Errors point inside the input.
+        if let offset = error.inputOffset {
+          #expect(offset >= 0 && offset <= mutated.count, "\(error)")
+        }
+      }
     }
   }
 }
@@ -183,6 +190,16 @@ func sha256(_ bytes: [UInt8]) throws -> String { try EvidenceHash.sha256(of: Mem
     // sml_l "abc", sml_d L=0 M=3 D=3, eos
     let output = try Codec.lzvn.decompress([0xE3, 0x61, 0x62, 0x63, 0x00, 0x03, 0x06, 0, 0, 0, 0, 0, 0, 0], limit: 100)
     #expect(String(decoding: output, as: UTF8.self) == "abcabc")
+  }
+
+  @Test func absurdExpectedSizesAreRejected() {
+    for codec in Codec.allCases {
+      #expect(throws: CodecError.self) { try codec.decompress([1, 2, 3], expectedSize: Int.max, limit: Int.max) }
+      #expect(throws: CodecError.self) { try codec.decompress([1, 2, 3], expectedSize: -1, limit: 100) }
+      #expect(throws: CodecError(codec, .outputLimitExceeded(limit: 100), at: nil)) {
+        try codec.decompress([1, 2, 3], expectedSize: 101, limit: 100)
+      }
+    }
   }
 
   @Test func lzfseAbsurdBlockSizeIsRejectedBeforeWork() throws {

@@ -215,6 +215,18 @@ import Testing
     }
   }
 
+  /// Type 0x80000008 holds xz streams from hdiutil; raw LZMA1 ("alone") from other writers must read too.
+  @Test func lzmaChunkMayBeLZMA1Alone() throws {
+    let plain = Self.plain(40, seed: 11)
+    let stored = Compressors.lzmaAlone(plain)
+    let image = Self.build(
+      entries: [
+        .init(type: UDIFWriter.lzmaType, startSector: 0, sectorCount: 40, compressedOffset: 0, compressedLength: UInt64(stored.count))
+      ], dataFork: stored)
+    let udif = try UDIFImage(source: MemorySource(image))
+    #expect(try udif.read(0..<udif.byteCount) == plain)
+  }
+
   @Test func gapsReadAsZerosAndAreCounted() throws {
     let data = [UInt8](repeating: 9, count: 512)
     let image = Self.build(
@@ -294,5 +306,46 @@ import Testing
     #expect(header.blockSize == 512)
     #expect(header.dataOffset == 0x1000)
     #expect(header.keyRequirement.contains("password"))
+  }
+}
+
+@Suite struct HostileInputTests {
+  @Test func deeplyNestedPlistIsRejectedBeforeParsing() throws {
+    let depth = 100_000
+    let xml = Array(("<plist><dict><key>resource-fork</key>" + String(repeating: "<array>", count: depth)).utf8)
+    do {
+      _ = try ResourceFork(parsingXML: xml, at: 1000)
+      Issue.record("accepted")
+    } catch {
+      #expect(error.code == "limit-exceeded")
+      #expect((error.offset ?? 0) > 1000)
+    }
+    let image = UDIFWriter.image(dataFork: [], xml: xml, sectorCount: 0)
+    #expect(throws: ParseError.self) { try UDIFImage(source: MemorySource(image)) }
+  }
+
+  /// Random byte flips in the chunk data of every real fixture: reading the whole disk ends in bytes or a
+  /// ParseError, never a trap, a hang or an oversized allocation.
+  @Test(arguments: Fixtures.expanded)
+  func mutatedFixtureChunksNeverTrap(_ fixture: Fixtures.Expanded) throws {
+    let original = try Fixtures.open(fixture.file).read(0..<Fixtures.open(fixture.file).byteCount)
+    let dataForkLength = Int(try KolyTrailer(from: MemorySource(original)).dataForkLength)
+    var random = SeededRandom(seed: 0x4649_5854 ^ UInt64(fixture.file.utf8.count))  // Fuzzing seed
+    var failures = 0
+    for _ in 0..<60 {
+      var mutated = original
+      for _ in 0..<(1 + Int(random.next() % 8)) {
+        mutated[Int(random.next() % UInt64(dataForkLength))] ^= UInt8(truncatingIfNeeded: random.next() | 1)
+      }
+      let udif = try UDIFImage(source: MemorySource(mutated))  // tables untouched: must open
+      do {
+        _ = try EvidenceHash.sha256(of: udif)
+      } catch let error as ParseError {
+        failures += 1
+        // Chunk errors point into the data fork.
+        if let offset = error.offset { #expect(offset >= 0 && offset <= dataForkLength, "\(error)") }
+      }
+    }
+    #expect(failures > 0, "no mutation was detected at all")
   }
 }

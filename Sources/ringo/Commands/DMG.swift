@@ -31,15 +31,13 @@ extension Ringo {
       do {
         file = try MappedImage(path: image)
       } catch {
-        printError("ringo dmg: \(error)")
-        throw ExitCode(2)
+        throw EvidenceUnreadable(underlying: error)
       }
       let kind: ImageKind
       do {
         kind = try DiskImageDetector.open(file)
       } catch {
-        printError("ringo dmg: \(image): \(error)")
-        throw ExitCode(3)
+        throw CommandFailure(description: "\(image): \(error)")
       }
       print("file: \(image) (\(file.byteCount) bytes)")
       print("kind: \(kind.name)")
@@ -89,18 +87,13 @@ extension Ringo {
         do {
           print("sha256 (expanded): \(try EvidenceHash.sha256(of: udif))")
         } catch {
-          printError("ringo dmg: cannot expand: \(error)")
-          throw ExitCode(3)
+          throw CommandFailure(description: "cannot expand \(image): \(error)")
         }
       }
     }
   }
 }
 
-private func printError(_ text: String) {
-  var standardError = StandardError()
-  print(text, to: &standardError)
-}
 
 private struct StandardError: TextOutputStream {
   mutating func write(_ string: String) {
