@@ -1,4 +1,5 @@
 import APFSFormat
+import BlockScan
 import ImageAccess
 import RegionMap
 
@@ -6,7 +7,7 @@ import RegionMap
 public enum Triage {
   /// The rules, in the order their findings appear.
   public static let rules: [any TriageRule] = [
-    LowFreeSpaceRule(), EncryptionRule(), CheckpointRule(), TruncatedImageRule(),
+    LowFreeSpaceRule(), EncryptionRule(), CheckpointRule(), TruncatedImageRule(), ContentScanRule(),
   ]
 
   /// Triages the evidence at `path`.
@@ -103,6 +104,25 @@ public enum Triage {
       errors.append(contentsOf: result.errors.map(reportError))
     }
 
+    if options.scan ?? (facts.container == nil) {
+      do {
+        let scanner = try ContentScanner(options: ScanOptions())
+        // With a container, scan the bytes the structures address (same coordinates as the structure map).
+        let result = facts.container != nil
+          ? scanner.scan(source: evidence.apfsSource ?? evidence.image)
+          : (evidence.apfsSource.map { scanner.scan(source: $0) } ?? scanner.scan(evidence.image))
+        facts.contentScan = result
+        for error in result.errors {
+          errors.append(.init(code: "scan-\(error.code)", offset: error.offset, message: error.message))
+        }
+        if let structure = facts.structureMap {
+          facts.mapComparison = MapComparison(structure: structure.map, content: result.regions)
+        }
+      } catch {
+        errors.append(.init(code: "scan-unavailable", offset: nil, message: "content scan not run: \(error)"))
+      }
+    }
+
     let findings = rules.flatMap { $0.findings(for: facts) }
     let verdict = VerdictRule.verdict(for: facts, findings: findings)
     return TriageReport(
@@ -112,7 +132,9 @@ public enum Triage {
         apfsOffsetBytes: facts.container != nil || facts.damage != nil ? evidence.apfsOffset : nil,
         partitions: evidence.partitions),
       container: facts.container.map { containerSection($0, facts: facts) },
-      regions: facts.structureMap.map { regionsSection($0.map, runLimit: options.runLimit) },
+      regions: facts.structureMap.map { regionsSection($0.map, runLimit: options.runLimit) }
+        ?? facts.contentScan.map { regionsSection($0.regions, runLimit: options.runLimit) },
+      contentScan: facts.contentScan.map { contentSection($0) },
       findings: findings, verdict: verdict, errors: errors, language: options.language.rawValue)
   }
 
@@ -123,6 +145,17 @@ public enum Triage {
       source: map.source.rawValue, summaryBytes: summary,
       runs: map.runs.prefix(runLimit).map { .init(regionClass: $0.regionClass.rawValue, offset: $0.offset, length: $0.length) },
       runsTotal: map.runs.count, runsTruncated: map.runs.count > runLimit)
+  }
+
+  static func contentSection(_ scan: ScanResult) -> TriageReport.ContentScan {
+    let assessment = scan.encryptionAssessment()
+    var summary: [String: Int] = [:]
+    for (regionClass, bytes) in scan.regions.summary { summary[regionClass.rawValue] = bytes }
+    return .init(
+      blockSize: scan.blockSize, scannedBytes: scan.scannedBytes, summaryBytes: summary,
+      runsTotal: scan.regions.runs.count, encryptedFraction: assessment.encryptedFraction,
+      highEntropyFraction: assessment.highEntropyFraction, wholeImageEncrypted: assessment.isWholeImageEncrypted,
+      entropyBar: EntropyGraph.terminalBar(scan.strip, width: 64))
   }
 
   static func reportError(_ error: ParseError) -> TriageReport.ReportError {

@@ -1,4 +1,5 @@
 import APFSFormat
+import BlockScan
 import ImageAccess
 
 /// What the rules look at: the opened evidence and, when one was found, the container.
@@ -14,6 +15,10 @@ public struct TriageFacts: Sendable {
   public var censuses: [Int: VolumeCensus] = [:]
   /// The structural region map, when trees were walked.
   public var structureMap: StructuralRegionMap.Result?
+  /// The content scan, when it ran (`--scan`, or automatically when no container was found).
+  public var contentScan: ScanResult?
+  /// Where structure and content disagree, when both maps exist.
+  public var mapComparison: MapComparison?
 
   /// The census of `volume`, when its tree was walked to the end.
   public func completeCensus(_ volume: APFSSuperblock) -> VolumeCensus? {
@@ -62,6 +67,8 @@ public struct TriageOptions: Sendable {
   public var walkTrees = true
   /// At most this many region runs go into the report (`regions.runs_truncated` says when more exist).
   public var runLimit = 100_000
+  /// Scan the bytes: `true` always, `false` never, `nil` only when no container is found.
+  public var scan: Bool? = nil
   public var minFree: MinFreeThreshold = .standard
   public var language: Language = .en
   public init() {}

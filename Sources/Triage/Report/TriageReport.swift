@@ -10,6 +10,8 @@ public struct TriageReport: Sendable, Encodable {
   public var evidence: Evidence
   public var container: Container?
   public var regions: Regions?
+  /// The content scan's totals (an added field; `regions` holds the content runs when no structure map exists).
+  public var contentScan: ContentScan? = nil
   public var findings: [Finding]
   public var verdict: Verdict
   public var errors: [ReportError]
@@ -174,6 +176,23 @@ public struct TriageReport: Sendable, Encodable {
     }
   }
 
+  public struct ContentScan: Sendable, Encodable {
+    public var blockSize: Int
+    public var scannedBytes: Int
+    public var summaryBytes: [String: Int]
+    public var runsTotal: Int
+    public var encryptedFraction: Double
+    public var highEntropyFraction: Double
+    public var wholeImageEncrypted: Bool
+    public var entropyBar: String
+    enum CodingKeys: String, CodingKey {
+      case blockSize = "block_size", scannedBytes = "scanned_bytes", summaryBytes = "summary_bytes"
+      case runsTotal = "runs_total", encryptedFraction = "encrypted_fraction"
+      case highEntropyFraction = "high_entropy_fraction", wholeImageEncrypted = "whole_image_encrypted"
+      case entropyBar = "entropy_bar"
+    }
+  }
+
   public struct Finding: Sendable, Encodable {
     public var code: String
     public var severity: Severity
@@ -232,6 +251,7 @@ public struct TriageReport: Sendable, Encodable {
 
   enum CodingKeys: String, CodingKey {
     case schema, tool, evidence, container, regions, findings, verdict, errors, language
+    case contentScan = "content_scan"
   }
   public func encode(to encoder: any Encoder) throws {
     var c = encoder.container(keyedBy: CodingKeys.self)
@@ -244,6 +264,7 @@ public struct TriageReport: Sendable, Encodable {
     try c.encode(verdict, forKey: .verdict)
     try c.encode(errors, forKey: .errors)
     try c.encode(language, forKey: .language)
+    try c.encode(contentScan, forKey: .contentScan)
   }
 }
 

@@ -12,6 +12,22 @@ import ImageAccess
 public enum VerdictRule {
   public static func verdict(for facts: TriageFacts, findings: [TriageReport.Finding]) -> TriageReport.Verdict {
     let lang = facts.options.language
+    if let error = facts.notAPFS, let scan = facts.contentScan, scan.encryptionAssessment().isWholeImageEncrypted {
+      let a = scan.encryptionAssessment()
+      return .init(
+        verdictClass: .notAPFS,
+        summary: lang.pick(
+          "No readable file-system structure: the image is encrypted as a whole and cannot be read off the device.",
+          "読める構造がありません。イメージ全体が暗号化されており、端末の外では読めません。"),
+        reasons: [lang.pick(
+          "No APFS container superblock was found (\(error.description)); the content scan classed "
+            + "\(ByteText.percent(a.encryptedFraction)) of the \(a.nonZeroBytes) non-zero bytes as indistinguishable "
+            + "from random.",
+          "APFS コンテナのスーパーブロックが見つかりません（\(error.description)）。内容スキャンでは非ゼロ "
+            + "\(a.nonZeroBytes) バイトのうち \(ByteText.percent(a.encryptedFraction)) が乱数と区別できませんでした。")]
+          + Explanations.vendorChain(lang),
+        advice: Explanations.vendorAdvice(lang))
+    }
     if let error = facts.notAPFS {
       return .init(
         verdictClass: .notAPFS,

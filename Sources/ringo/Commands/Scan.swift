@@ -50,7 +50,12 @@ extension Ringo {
 
     func run() throws {
       if let message = CPUFeatures.unsupportedBuildMessage { throw ValidationError(message) }
-      let mapped = try MappedImage(path: image)
+      let mapped: MappedImage
+      do {
+        mapped = try MappedImage(path: image)
+      } catch {
+        throw EvidenceUnreadable(underlying: error)
+      }
       var options = ScanOptions()
       options.blockSize = blockSize
       options.threads = threads

@@ -42,6 +42,11 @@ struct TriageCommand: ParsableCommand {
   @Flag(help: "Skip the SHA-256 of the evidence (on by default, for chain of custody).")
   var noHash = false
 
+  @Flag(
+    inversion: .prefixedNo,
+    help: "Scan the bytes (content classes, whole-image encryption); by default only when no container is found.")
+  var scan: Bool?
+
   @Option(
     help: ArgumentHelp(
       "Free-space threshold for low-free-space: bytes (e.g. 2GiB, 500M, 1073741824) or a percentage (e.g. 5%).",
@@ -63,6 +68,7 @@ struct TriageCommand: ParsableCommand {
   func run() throws {
     var options = TriageOptions()
     options.hash = !noHash
+    options.scan = scan
     options.language = Language(rawValue: lang) ?? .en
     if let minFree, let parsed = MinFreeThreshold(parsing: minFree) { options.minFree = parsed }
     let report: TriageReport
