@@ -20,14 +20,14 @@ run() {  # label, output file, command...
   /usr/bin/time -f "%e %M" -o "$work/t" "$@" > "$out" 2>/dev/null || true
   read -r t m < "$work/t"
   printf '%-44s %8s s %10s KiB  %s lines\n' "$label" "$t" "$m" "$(wc -l < "$out")"
-  echo "$t" > "$work/$label.time"
+  echo "$t" > "$work/$(echo "$label" | tr -c 'a-zA-Z0-9\n' '_').time"
 }
 run "ringo triage --no-hash (census walk)" "$work/triage.json" "$ringo" triage --no-hash --format json "$image"
 run "ringo ls -R /" "$work/ls.txt" "$ringo" ls -R "$image" /
 run "fls -r -p (TSK)" "$work/fls.txt" fls -r -p -P apfs -B "$apsb" "$image"
-t_triage=$(cat "$work/ringo triage --no-hash (census walk).time")
-t_ls=$(cat "$work/ringo ls -R /.time")
-t_fls=$(cat "$work/fls -r -p (TSK).time")
+t_triage=$(cat "$work/ringo_triage___no_hash__census_walk_.time")
+t_ls=$(cat "$work/ringo_ls__R__.time")
+t_fls=$(cat "$work/fls__r__p__TSK_.time")
 awk -v n="$files" -v a="$t_triage" -v b="$t_ls" -v c="$t_fls" 'BEGIN {
   printf "files/s: triage walk %.0f, ringo ls -R %.0f, fls -r %.0f\n", n / a, n / b, n / c
   printf "fls time / ringo ls time: %.2f; fls time / triage walk time: %.2f\n", c / b, c / a }'
