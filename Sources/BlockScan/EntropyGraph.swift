@@ -103,6 +103,7 @@ public enum EntropyGraph {
   /// Two lines for a terminal: entropy as block characters (▁ = 0 bits … █ = 8 bits) and the dominant class per
   /// column (`.` zero, `T` text, `C` compressed, `E` encrypted, `A` apfs-object, `?` unknown).
   public static func terminalBar(_ strip: EntropyStrip, width: Int = 64) -> String {
+    guard !strip.points.isEmpty else { return "(nothing scanned)" }  // an empty image has no points
     let columns = max(1, min(width, strip.points.count))
     let levels: [Character] = ["▁", "▂", "▃", "▄", "▅", "▆", "▇", "█"]
     var entropyLine = ""

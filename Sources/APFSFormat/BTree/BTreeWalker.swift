@@ -15,6 +15,18 @@ public struct BTreeWalker {
   public var nodeLimit: Int
   /// Verify every node's Fletcher-64 checksum.
   public var verifyChecksums = true
+  /// Parsed nodes kept between walks (variable-size trees only: fixed-size nodes depend on the root's sizes).
+  public var cache: NodeCache? = nil
+
+  /// Loads, verifies and parses the node at `address`, through the cache when there is one.
+  func node(at address: UInt64, fixedSizes: (key: Int, value: Int)?) throws -> BTreeNode {
+    if let cache, let cached = cache.node(address) { return cached }
+    let block = try loadNode(address)
+    if verifyChecksums { try block.verifyObjectChecksum(structure: structure) }
+    let parsed = try BTreeNode(parsing: block, fixedSizes: fixedSizes)
+    if let cache, !parsed.flags.contains(.fixedKeyValueSize) { cache.store(parsed, at: address) }
+    return parsed
+  }
 
   public init(structure: String, nodeLimit: Int, loadNode: @escaping (UInt64) throws -> ByteReader) {
     self.structure = structure
@@ -44,9 +56,8 @@ public struct BTreeWalker {
       guard nodesRead <= nodeLimit else {
         throw ParseError(.limitExceeded(what: "\(structure) nodes", limit: nodeLimit), in: structure, at: nil)
       }
-      let block = try loadNode(address)
-      if verifyChecksums { try block.verifyObjectChecksum(structure: structure) }
-      let node = try BTreeNode(parsing: block, fixedSizes: fixedSizes)
+      let node = try self.node(at: address, fixedSizes: fixedSizes)
+      let block = node.bytes
       if depth == 0 {
         guard node.isRoot else {
           throw ParseError(.invalid("root node lacks BTNODE_ROOT"), in: structure, at: block.base)
@@ -98,9 +109,8 @@ extension BTreeWalker {
       guard nodesRead <= nodeLimit else {
         throw ParseError(.limitExceeded(what: "\(structure) nodes", limit: nodeLimit), in: structure, at: nil)
       }
-      let block = try loadNode(address)
-      if verifyChecksums { try block.verifyObjectChecksum(structure: structure) }
-      let node = try BTreeNode(parsing: block, fixedSizes: fixedSizes)
+      let node = try self.node(at: address, fixedSizes: fixedSizes)
+      let block = node.bytes
       if depth == 0, let info = node.info, node.flags.contains(.fixedKeyValueSize) {
         fixedSizes = (Int(info.keySize), Int(info.valueSize))
       }

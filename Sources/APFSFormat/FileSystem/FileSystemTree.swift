@@ -12,6 +12,8 @@ public struct FileSystemTree: Sendable {
   public let objectMap: ObjectMap
   /// Directory records use hashed keys (case- or normalization-insensitive volumes).
   public let hashedNames: Bool
+  /// Parsed nodes shared by this tree's lookups (bounded).
+  public let cache = NodeCache(limit: 4096)
 
   /// The metadata of this volume is encrypted (the volume key is needed to walk it).
   public static func encryptedMetadata(at offset: Int?) -> ParseError {
@@ -33,6 +35,12 @@ public struct FileSystemTree: Sendable {
   public static let rootDirectoryID: UInt64 = 2
 
   func walker() -> BTreeWalker {
+    var walker = uncachedWalker()
+    walker.cache = cache
+    return walker
+  }
+
+  func uncachedWalker() -> BTreeWalker {
     let map = objectMap
     let container = container
     return BTreeWalker(structure: "fs tree", nodeLimit: Int(min(container.superblock.blockCount, 50_000_000))) {

@@ -47,13 +47,12 @@ public struct VolumeCensus: Sendable {
     var regularFiles: [UInt64: FileFacts] = [:]  // by data-stream id (private_id)
     var streamExtents: [UInt64: [FileExtentRecord]] = [:]
     var cryptoClasses: [UInt64: UInt32] = [:]
-    var decmpfs: [UInt64: UInt32] = [:]
-    var fileStreamOf: [UInt64: UInt64] = [:]  // inode id -> stream id, for decmpfs lookup
+    var lastRegularInode: UInt64? = nil  // records are sorted by oid, and an inode (3) precedes its xattrs (4)
 
     census.metadataBlocks.append(contentsOf: tree.objectMap.nodeAddresses)
     census.metadataBlocks.append(tree.volume.objectMapOID)
     do {
-      var walker = tree.walker()
+      var walker = tree.uncachedWalker()  // one pass: caching would only cost memory
       let map = tree.objectMap
       let load = walker.loadNode
       let recorder = AddressRecorder()
@@ -94,7 +93,7 @@ public struct VolumeCensus: Sendable {
             regularFiles[inode.privateID] = FileFacts(
               size: stream?.size ?? 0, cryptoID: stream?.defaultCryptoID ?? 0,
               defaultClass: inode.defaultProtectionClass)
-            fileStreamOf[inode.objectID] = inode.privateID
+            lastRegularInode = inode.objectID
           case .directory:
             // The root (2) and the private directory (3) are not counted, as in apfs_num_directories.
             if inode.objectID > 3 { census.directories += 1 }
@@ -125,7 +124,9 @@ public struct VolumeCensus: Sendable {
           cryptoClasses[key.objectID] = state.persistentClass & 0x1F
         case .xattr:
           let xattr = try XAttrRecord(ownerID: key.objectID, parsing: r, key: entry.key, value: value)
-          if let method = xattr.decmpfsMethod { decmpfs[key.objectID] = method }
+          if let method = xattr.decmpfsMethod, lastRegularInode == key.objectID {
+            census.compressionMethods[CompressionMethod.name(method), default: 0] += 1
+          }
         default:
           break
         }
@@ -162,9 +163,6 @@ public struct VolumeCensus: Sendable {
         census.dataRuns.append((extent.physicalBlock, (extent.length + blockSize - 1) / blockSize,
                                 onekey || extent.cryptoID != 0))
       }
-    }
-    for (inode, method) in decmpfs where fileStreamOf[inode] != nil {
-      census.compressionMethods[CompressionMethod.name(method), default: 0] += 1
     }
 
     census.snapshots = countSnapshots(tree, metadata: &census.metadataBlocks)
