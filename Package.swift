@@ -13,6 +13,8 @@ let package = Package(
   dependencies: [
     .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
     .package(url: "https://github.com/apple/swift-crypto", from: "4.5.2"),
+    .package(url: "https://github.com/apple/swift-asn1", from: "1.7.4"),
+    .package(url: "https://github.com/apple/swift-certificates", from: "1.21.1"),
   ],
   targets: [
     // image: read-only, memory-mapped evidence access and bounds-checked reading.
@@ -22,15 +24,36 @@ let package = Package(
     ),
     // region map: classified byte runs, shared by the structure walk and the content scanner.
     .target(name: "RegionMap"),
+    // IPSW: ZIP over a mapping, BuildManifest/Restore.plist, IMG4 (IM4P/IM4M/IM4R).
+    .target(
+      name: "IPSWFormat",
+      dependencies: [
+        "ImageAccess",
+        .product(name: "Crypto", package: "swift-crypto"),
+        .product(name: "_CryptoExtras", package: "swift-crypto"),
+        .product(name: "SwiftASN1", package: "swift-asn1"),
+        .product(name: "X509", package: "swift-certificates"),
+      ]
+    ),
+    // Builders for IPSW-shaped test archives (ZIP writer with ZIP64 and data descriptors, DER, LZSS); used by tests
+    // and the benchmark tool.
+    .target(name: "IPSWTestSupport", dependencies: ["IPSWFormat"]),
+    .executableTarget(
+      name: "ringo-ipsw-bench",
+      dependencies: ["IPSWFormat", "IPSWTestSupport", "ImageAccess"],
+      path: "Tools/ipsw-bench"
+    ),
     .executableTarget(
       name: "ringo",
       dependencies: [
         "ImageAccess",
+        "IPSWFormat",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ]
     ),
     .testTarget(name: "ImageAccessTests", dependencies: ["ImageAccess"]),
     .testTarget(name: "RegionMapTests", dependencies: ["RegionMap"]),
+    .testTarget(name: "IPSWFormatTests", dependencies: ["IPSWFormat", "IPSWTestSupport", "ImageAccess"]),
   ],
   swiftLanguageModes: [.v6]
 )
