@@ -3,6 +3,7 @@
 #elseif canImport(Darwin)
   import Darwin
 #endif
+import Foundation
 import IPSWFormat
 
 /// Writes ZIP archives for tests and benchmarks: stored and deflated entries, data descriptors, ZIP64 (forced or
@@ -266,7 +267,22 @@ public func makeTemporaryDirectory(_ label: String) throws -> String {
 /// Removes a temp directory tree made by ``makeTemporaryDirectory(_:)`` (only paths under /tmp/ringo-ipsw-).
 public func removeTemporaryDirectory(_ path: String) {
   guard path.hasPrefix("/tmp/ringo-ipsw-") else { return }
-  _ = path.withCString { p in
-    nftw(p, { p, _, _, _ in remove(p!) }, 16, FTW_DEPTH | FTW_PHYS)
+  try? FileManager.default.removeItem(atPath: path)
+}
+
+/// Creates a directory (test helper); returns 0 on success.
+@discardableResult
+public func mkdirAt(_ path: String) -> Int32 { mkdir(path, 0o755) }
+
+/// Writes (creating or replacing) a file in a test temp directory.
+public func writeFile(_ path: String, _ bytes: [UInt8]) throws {
+  let fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
+  guard fd >= 0 else { throw ZIPWriter.WriterError("cannot write \(path): errno \(errno)") }
+  defer { close(fd) }
+  var done = 0
+  while done < bytes.count {
+    let n = bytes.withUnsafeBytes { write(fd, $0.baseAddress! + done, bytes.count - done) }
+    guard n > 0 else { throw ZIPWriter.WriterError("write failed: errno \(errno)") }
+    done += n
   }
 }

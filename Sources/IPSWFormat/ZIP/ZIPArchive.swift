@@ -100,6 +100,12 @@ public final class ZIPArchive: Sendable {
     guard !cdOverflow else {
       throw ParseError(.arithmeticOverflow(field: "central directory offset + size"), in: structure, at: eocd.offset)
     }
+    let holder = record?.offset ?? eocd.offset  // the record that stated the bad values
+    guard cdOffset <= cdLimit else {
+      throw ParseError(
+        .valueOutOfRange(field: "central directory offset (past its end record)", value: cdOffset),
+        in: record != nil ? "zip64 end of central directory" : "end of central directory", at: holder)
+    }
     guard cdEnd <= cdLimit else {
       throw ParseError(
         .truncated(needed: Int(clamping: cdSize), available: Int(clamping: cdLimit >= cdOffset ? cdLimit - cdOffset : 0)),
@@ -166,6 +172,11 @@ public final class ZIPArchive: Sendable {
     let (dataEnd, overflow) = dataStart.addingReportingOverflow(entry.compressedSize)
     guard !overflow else {
       throw ParseError(.arithmeticOverflow(field: "data offset + compressed size"), in: structure, at: local.offset)
+    }
+    guard dataStart <= UInt64(source.byteCount) else {
+      throw ParseError(
+        .valueOutOfRange(field: "data offset (past the end of the file)", value: dataStart), in: structure,
+        at: local.offset)
     }
     guard dataEnd <= UInt64(source.byteCount) else {
       throw ParseError(
