@@ -29,6 +29,8 @@ let package = Package(
       name: "IPSWFormat",
       dependencies: [
         "ImageAccess",
+        "Codecs",
+        "CZlib",
         .product(name: "Crypto", package: "swift-crypto"),
         .product(name: "_CryptoExtras", package: "swift-crypto"),
         .product(name: "SwiftASN1", package: "swift-asn1"),
@@ -37,12 +39,21 @@ let package = Package(
     ),
     // Builders for IPSW-shaped test archives (ZIP writer with ZIP64 and data descriptors, DER, LZSS); used by tests
     // and the benchmark tool.
-    .target(name: "IPSWTestSupport", dependencies: ["IPSWFormat"]),
+    .target(name: "IPSWTestSupport", dependencies: ["IPSWFormat", "DiskImageTestSupport"]),
     .executableTarget(
       name: "ringo-ipsw-bench",
       dependencies: ["IPSWFormat", "IPSWTestSupport", "ImageAccess"],
       path: "Tools/ipsw-bench"
     ),
+    // codecs: C decompressors from Debian -dev packages, wrapped by the Swift `Codecs` module.
+    .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
+    .systemLibrary(name: "CBZip2", providers: [.apt(["libbz2-dev"])]),
+    .systemLibrary(name: "CLZMA", pkgConfig: "liblzma", providers: [.apt(["liblzma-dev"])]),
+    .target(name: "Codecs", dependencies: ["CZlib", "CBZip2", "CLZMA"]),
+    // (DiskImage, ringo-dmg-bench and DiskImageTests are declared on the dmg branch, whose commit d8ade92 has no
+    // sources for them yet; they are left out here so this branch builds. The dmg branch's later merge brings them.)
+    // test support: a tiny UDIF writer for edge-case images.
+    .target(name: "DiskImageTestSupport", dependencies: ["CZlib", "CBZip2", "CLZMA"]),
     .executableTarget(
       name: "ringo",
       dependencies: [
@@ -53,7 +64,11 @@ let package = Package(
     ),
     .testTarget(name: "ImageAccessTests", dependencies: ["ImageAccess"]),
     .testTarget(name: "RegionMapTests", dependencies: ["RegionMap"]),
-    .testTarget(name: "IPSWFormatTests", dependencies: ["IPSWFormat", "IPSWTestSupport", "ImageAccess"]),
+    .testTarget(
+      name: "IPSWFormatTests",
+      dependencies: ["IPSWFormat", "IPSWTestSupport", "ImageAccess", "Codecs", "DiskImageTestSupport"]),
+    .testTarget(
+      name: "CodecsTests", dependencies: ["Codecs", "ImageAccess", "DiskImageTestSupport"], exclude: ["Vectors"]),
   ],
   swiftLanguageModes: [.v6]
 )

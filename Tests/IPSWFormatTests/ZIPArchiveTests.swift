@@ -4,7 +4,7 @@ import ImageAccess
 import Testing
 
 /// Seeded generator so a failing mutation run reproduces.
-struct SeededRandom: RandomNumberGenerator {
+struct MutationRandom: RandomNumberGenerator {
   var state: UInt64
   mutating func next() -> UInt64 {
     state &+= 0x9E37_79B9_7F4A_7C15
@@ -200,7 +200,7 @@ struct ZIPArchiveTests {
   @Test("mutated archives never trap; errors stay inside the file")
   func mutations() throws {
     let seed: UInt64 = 0x5EED_1B5A  // Fuzzing seed
-    var rng = SeededRandom(state: seed)
+    var rng = MutationRandom(state: seed)
     let dir = try makeTemporaryDirectory("zipm")
     defer { removeTemporaryDirectory(dir) }
     let (path, _) = try makeArchive(dir, forceZIP64: true)

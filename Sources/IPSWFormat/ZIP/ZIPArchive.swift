@@ -249,7 +249,7 @@ public final class ZIPArchive: Sendable {
         offset = end
       }
     case .deflated:
-      var inflater = try RawInflater()
+      let inflater = try RawInflater()
       var offset = range.lowerBound
       var finished = false
       while offset < range.upperBound, !finished {

@@ -1,0 +1,76 @@
+import CLZMA
+
+/// xz streams and raw LZMA1 (`.lzma` "alone" files) through the system liblzma.
+///
+/// On disk: UDIF 0x80000008 chunks. hdiutil writes xz streams (`FD 37 7A 58 5A 00`); some third-party writers use the
+/// LZMA1 "alone" header (properties byte, dictionary size, 64-bit size).
+enum LZMADecoder {
+  enum Container { case xz, alone }
+
+  /// liblzma's own memory cap for the decoder state (dictionary). 256 MiB is above anything hdiutil writes.
+  static let decoderMemoryLimit: UInt64 = 256 << 20
+
+  static func decompress(
+    _ input: UnsafeRawBufferPointer, container: Container, expectedSize: Int?, limit: Int
+  ) throws(CodecError) -> [UInt8] {
+    let codec: Codec = container == .xz ? .xz : .lzma
+    let output = BoundedOutput(codec: codec, expectedSize: expectedSize, limit: limit, inputCount: input.count)
+    var stream = lzma_stream()  // all-zero is LZMA_STREAM_INIT
+    let initStatus: lzma_ret
+    switch container {
+    case .xz: initStatus = lzma_stream_decoder(&stream, decoderMemoryLimit, 0)
+    case .alone: initStatus = lzma_alone_decoder(&stream, decoderMemoryLimit)
+    }
+    guard initStatus == LZMA_OK else {
+      throw CodecError(codec, .library(code: Int32(initStatus.rawValue), message: "decoder init failed"), at: nil)
+    }
+    defer { lzma_end(&stream) }
+    var inputOffset = 0
+    while true {
+      if output.count == output.capacity, !output.growForStreaming() {
+        throw output.overflowError(at: inputOffset)
+      }
+      let inputChunk = input.count &- inputOffset
+      let outputRoom = output.capacity &- output.count
+      stream.next_in = inputChunk == 0 ? nil : input.baseAddress!.assumingMemoryBound(to: UInt8.self) + inputOffset
+      stream.avail_in = inputChunk
+      stream.next_out = output.base + output.count
+      stream.avail_out = outputRoom
+      let status = lzma_code(&stream, LZMA_FINISH)
+      let consumed = inputChunk &- stream.avail_in
+      let produced = outputRoom &- stream.avail_out
+      inputOffset &+= consumed
+      output.count &+= produced
+      if output.count > output.cap { throw output.overflowError(at: inputOffset) }
+      switch status {
+      case LZMA_STREAM_END:
+        return output.finish()
+      case LZMA_OK:
+        continue
+      case LZMA_BUF_ERROR:
+        if inputOffset >= input.count { throw CodecError(codec, .truncated, at: inputOffset) }
+        if !(output.count == output.capacity) {
+          throw CodecError(codec, .corrupt("decoder made no progress"), at: inputOffset)
+        }
+      case LZMA_FORMAT_ERROR:
+        throw CodecError(codec, .corrupt("not a \(codec) stream"), at: inputOffset)
+      case LZMA_DATA_ERROR:
+        throw CodecError(codec, .corrupt("data error"), at: inputOffset)
+      case LZMA_OPTIONS_ERROR:
+        throw CodecError(codec, .corrupt("unsupported options"), at: inputOffset)
+      case LZMA_MEMLIMIT_ERROR:
+        throw CodecError(codec, .limitExceededDictionary, at: inputOffset)
+      case LZMA_MEM_ERROR:
+        throw CodecError(codec, .library(code: Int32(status.rawValue), message: "out of memory"), at: inputOffset)
+      default:
+        throw CodecError(codec, .library(code: Int32(status.rawValue), message: "lzma_code failed"), at: inputOffset)
+      }
+    }
+  }
+}
+
+extension CodecError.Reason {
+  static var limitExceededDictionary: Self {
+    .corrupt("dictionary needs more than \(LZMADecoder.decoderMemoryLimit >> 20) MiB of decoder memory")
+  }
+}
