@@ -8,6 +8,10 @@ public struct ManifestComponent: Sendable, Equatable {
   public var digest: [UInt8]?  // Digest (SHA-384 = 48 bytes, SHA-1 = 20 bytes on old builds)
   public var trusted: Bool?  // Trusted
   public var personalize: Bool?  // Info.Personalize
+
+  public init(name: String, path: String?, digest: [UInt8]?, trusted: Bool?, personalize: Bool?) {
+    (self.name, self.path, self.digest, self.trusted, self.personalize) = (name, path, digest, trusted, personalize)
+  }
 }
 
 /// One way of installing the build on one device: board/chip, variant, behaviour, sizes, and its components.
@@ -27,6 +31,28 @@ public struct BuildIdentity: Sendable, Equatable {
   public var systemPartitionPaddingMiB: [Int: Int]  // Info.SystemPartitionPadding {capacity GB: MiB}
   public var osVarContentSize: Int?  // Info.OSVarContentSize
   public var components: [ManifestComponent]  // Manifest, sorted by name
+
+  public init(
+    index: Int, boardID: Int?, chipID: Int?, securityDomain: Int?, productType: String?,
+    productMarketingVersion: String?, variant: String?, restoreBehavior: String?, deviceClass: String?,
+    buildNumber: String?, minimumSystemPartitionMiB: Int?, systemPartitionPaddingMiB: [Int: Int],
+    osVarContentSize: Int?, components: [ManifestComponent]
+  ) {
+    self.index = index
+    self.boardID = boardID
+    self.chipID = chipID
+    self.securityDomain = securityDomain
+    self.productType = productType
+    self.productMarketingVersion = productMarketingVersion
+    self.variant = variant
+    self.restoreBehavior = restoreBehavior
+    self.deviceClass = deviceClass
+    self.buildNumber = buildNumber
+    self.minimumSystemPartitionMiB = minimumSystemPartitionMiB
+    self.systemPartitionPaddingMiB = systemPartitionPaddingMiB
+    self.osVarContentSize = osVarContentSize
+    self.components = components
+  }
 
   /// Recovery identities carry a different OS image; they are skipped when looking for the root filesystem.
   public var isRecovery: Bool { variant?.localizedCaseInsensitiveContains("Recovery") ?? false }
