@@ -66,7 +66,8 @@ let package = Package(
     .testTarget(name: "RegionMapTests", dependencies: ["RegionMap"]),
     .testTarget(
       name: "IPSWFormatTests",
-      dependencies: ["IPSWFormat", "IPSWTestSupport", "ImageAccess", "Codecs", "DiskImageTestSupport"]),
+      dependencies: ["IPSWFormat", "IPSWTestSupport", "ImageAccess", "Codecs", "DiskImageTestSupport"],
+      exclude: ["Vectors"]),
     .testTarget(
       name: "CodecsTests", dependencies: ["Codecs", "ImageAccess", "DiskImageTestSupport"], exclude: ["Vectors"]),
   ],
