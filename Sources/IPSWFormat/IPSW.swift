@@ -122,6 +122,22 @@ public final class IPSW: Sendable {
     return MemorySource(try archive.contents(of: entry, maxBytes: maxBytes))
   }
 
+  /// Restates an error met while parsing an entry's contents in archive terms: the structure is prefixed with the
+  /// entry name, and for a stored entry the offset becomes absolute in the archive (for a deflated entry it stays an
+  /// offset within the decoded entry, and the structure says so).
+  public func locate(_ error: any Error, in entry: CentralDirectoryEntry) -> ParseError {
+    guard var parse = error as? ParseError else {
+      return ParseError(.invalid("\(error)"), in: entry.name, at: entry.headerOffset)
+    }
+    if entry.method == .stored, let range = try? archive.dataRange(of: entry) {
+      parse.offset = parse.offset.map { $0 + range.lowerBound }
+      parse.structure = "\(entry.name): \(parse.structure)"
+    } else {
+      parse.structure = "\(entry.name) (offset within the decoded entry): \(parse.structure)"
+    }
+    return parse
+  }
+
   /// Kernelcache facts (type, key bags, compression, kernel version), with the manifest's personalisation flags.
   public func kernelcacheFacts(decompress: Bool = true) throws -> KernelcacheFacts? {
     guard let entry = kernelcacheEntry else { return nil }

@@ -109,7 +109,8 @@ public struct IPSWBuilder {
     for (name, file) in components where !missingFiles.contains(name) { try add(file) }
     for file in extraFiles { try add(file) }
     for i in 0..<fillerCount {
-      try w.add("Firmware/all_flash/filler\(i).im4p", .stored(Array("filler \(i)".utf8)))
+      let im4p = DERBuilder.im4p(type: "fill", description: "filler \(i)", payload: Array("payload \(i)".utf8))
+      try w.add("Firmware/all_flash/filler\(i).im4p", .stored(im4p))
     }
     if let root = rootFilesystem { try w.add(root.name, .zeros(root.size)) }
     return try w.finish()

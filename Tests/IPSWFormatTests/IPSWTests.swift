@@ -13,9 +13,9 @@ struct IPSWTests {
       type: "krnl", description: "KernelCacheBuilder-2405", payload: try Fixtures.vector("kernel.complzss"))
     b.components = [
       ("KernelCache", .init(path: "kernelcache.release.iphone13", bytes: kernel)),
-      ("DeviceTree", .init(path: "Firmware/all_flash/DeviceTree.d53gap.im4p", bytes: Array(repeating: 7, count: 3000),
+      ("DeviceTree", .init(path: "Firmware/all_flash/DeviceTree.d53gap.im4p", bytes: DERBuilder.im4p(type: "dtre", description: "DT", payload: Array(repeating: 7, count: 3000)),
         deflate: true)),
-      ("iBoot", .init(path: "Firmware/all_flash/iBoot.d53g.RELEASE.im4p", bytes: Array(repeating: 9, count: 2000))),
+      ("iBoot", .init(path: "Firmware/all_flash/iBoot.d53g.RELEASE.im4p", bytes: DERBuilder.im4p(type: "ibot", description: "iBoot", payload: Array(repeating: 9, count: 2000)))),
       ("RestoreRamDisk", .init(path: "096-99999-001.dmg", bytes: Array(repeating: 1, count: 4096))),
     ]
     return b
