@@ -168,6 +168,15 @@ public final class IPSW: Sendable {
         identities[key, default: []].append(identity.index)
       }
     }
+    // Which algorithms each path needs, so a multi-GiB DMG is hashed once with only what its digests use.
+    var needs: [String: (sha384: Bool, sha1: Bool)] = [:]
+    for key in order {
+      guard let d = key.digest else { continue }
+      var n = needs[key.path] ?? (false, false)
+      if d.count == 48 { n.sha384 = true }
+      if d.count == 20 { n.sha1 = true }
+      needs[key.path] = n
+    }
     var hashed: [String: (sha384: [UInt8], sha1: [UInt8])] = [:]
     var failures: [String: String] = [:]
     return order.map { key in
@@ -192,9 +201,10 @@ public final class IPSW: Sendable {
         var sha384 = SHA384()
         var sha1 = Insecure.SHA1()
         do {
+          let need = needs[key.path] ?? (true, true)
           let result = try archive.read(entry, limits: limits) { bytes in
-            sha384.update(bufferPointer: bytes)
-            sha1.update(bufferPointer: bytes)
+            if need.sha384 { sha384.update(bufferPointer: bytes) }
+            if need.sha1 { sha1.update(bufferPointer: bytes) }
           }
           if !result.crcMatches {
             failures[key.path] = "CRC-32 mismatch in the archive entry"

@@ -163,4 +163,29 @@ struct IMG4Tests {
     #expect(!facts.decompressed)
     #expect(facts.decompressionNote?.contains("decompression failed") == true)
   }
+
+  @Test("mutated IMG4 and IM4P files never trap; errors stay inside the file")
+  func mutations() throws {
+    let seed: UInt64 = 0x1A4_9EED  // Fuzzing seed
+    var rng = MutationRandom(state: seed)
+    for name in ["img4/IMG4", "img4/IM4P"] {
+      let original = try Fixtures.sharedBytes(name)
+      for round in 0..<300 {
+        var m = original
+        for _ in 0..<Int.random(in: 1...4, using: &rng) {
+          let at = Int.random(in: 0..<min(m.count, 80), using: &rng)
+          m[at] = UInt8.random(in: 0...255, using: &rng)
+        }
+        if round % 5 == 0 { m.removeLast(Int.random(in: 1...m.count - 1, using: &rng)) }
+        let source = MemorySource(m)
+        do {
+          if name.hasSuffix("IMG4") { _ = try IMG4(parsing: source) } else {
+            _ = try Kernelcache.analyse(source, path: name)
+          }
+        } catch let e as ParseError {
+          if let o = e.offset { #expect(o >= 0 && o <= m.count, "seed \(seed) \(name) round \(round): \(e)") }
+        }
+      }
+    }
+  }
 }

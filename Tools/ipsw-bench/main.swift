@@ -2,7 +2,7 @@
 // run. The archive is sparse (the DMG entries are holes), so it costs little disk; it is written under /tmp once and
 // reused.
 //
-// Usage: ringo-ipsw-bench [--gib 8] [--entries 3000] [--runs 5] [--path /tmp/ringo-ipsw-bench.ipsw] [--make-only]
+// Usage (build ringo too, so the CLI row is measured): ringo-ipsw-bench [--gib 8] [--entries 3000] [--runs 5] [--path /tmp/ringo-ipsw-bench.ipsw] [--make-only]
 import Foundation
 import IPSWFormat
 import IPSWTestSupport
@@ -37,7 +37,7 @@ if !FileManager.default.fileExists(atPath: path) {
   ]
   b.fillerCount = max(0, entries - 6)
   let total = UInt64(gib) << 30
-  b.rootFilesystem = ("096-12345-001.dmg", total * 3 / 4)
+  b.rootFilesystem = ("096-12345-001.dmg", total)
   try b.write(to: path)
   print("wrote \(path)")
 }
@@ -68,15 +68,28 @@ var ours: [Double] = []
 var oursManifests: [Double] = []
 var unzip: [Double] = []
 var sevenZip: [Double] = []
+var cli: [Double] = []
+var cliJSON: [Double] = []
+// The ringo CLI built next to this tool, run as a process like unzip and 7z (process start-up included).
+let ringoPath = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("ringo").path
+let haveCLI = FileManager.default.isExecutableFile(atPath: ringoPath)
 var count = 0
 for _ in 0..<runs {
   ours.append(try seconds { count = try ZIPArchive(path: path).entries.count })
   oursManifests.append(try seconds { _ = try IPSW(path: path) })
   unzip.append(try run("/usr/bin/unzip", ["-l", path]))
   sevenZip.append(try run("/usr/bin/7z", ["l", path]))
+  if haveCLI {
+    cli.append(try run(ringoPath, ["ipsw", path, "--skip-digests", "--skip-kernel"]))
+    cliJSON.append(try run(ringoPath, ["ipsw", path, "--skip-digests", "--skip-kernel", "--format", "json"]))
+  }
 }
 print("archive: \(path), \(size) bytes (sparse), \(count) entries, \(runs) runs, median seconds")
 print(String(format: "ringo ZIPArchive (central directory)   %.4f", median(ours)))
 print(String(format: "ringo IPSW (+ both manifests parsed)   %.4f", median(oursManifests)))
+if haveCLI {
+  print(String(format: "ringo ipsw --skip-digests --skip-kernel  %.4f  (process; also walks every IM4P header)", median(cli)))
+  print(String(format: "  same, --format json (sorted keys)      %.4f", median(cliJSON)))
+}
 print(String(format: "unzip -l                               %.4f", median(unzip)))
 print(String(format: "7z l                                   %.4f", median(sevenZip)))
