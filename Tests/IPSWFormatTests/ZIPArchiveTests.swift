@@ -187,6 +187,17 @@ struct ZIPArchiveTests {
     #expect(throws: ParseError.self) { try zip.contents(of: zip.entries[0]) }
   }
 
+  @Test("an entry that decodes to a size other than the central directory's is an error")
+  func sizeMismatch() throws {
+    let dir = try makeTemporaryDirectory("zipsize")
+    defer { removeTemporaryDirectory(dir) }
+    let (path, layout) = try makeArchive(dir)
+    try patch(path, at: layout.centralDirectoryOffset + 24, le32(UInt32(Self.payloadA.count + 5)))
+    let zip = try ZIPArchive(path: path)
+    let error = try #require(throws: ParseError.self) { try zip.read(zip.entries[0]) { _ in } }
+    #expect(error.offset == Int(layout.dataOffsets["BuildManifest.plist"]!))
+  }
+
   @Test("saturated fields without ZIP64 extra are refused")
   func missingZIP64Extra() throws {
     let dir = try makeTemporaryDirectory("zipx")

@@ -45,6 +45,8 @@ public final class ZIPArchive: Sendable {
   /// Absolute range of the central directory.
   public let centralDirectory: Range<Int>
   public let entries: [CentralDirectoryEntry]
+  /// Name → index of the first entry with that name.
+  private let index: [String: Int]
 
   /// Parses the end records and the central directory of `source`.
   ///
@@ -138,6 +140,10 @@ public final class ZIPArchive: Sendable {
       cursor += entry.headerLength
     }
     entries = parsed
+    var index: [String: Int] = [:]
+    index.reserveCapacity(parsed.count)
+    for (i, entry) in parsed.enumerated() where index[entry.name] == nil { index[entry.name] = i }
+    self.index = index
   }
 
   /// Opens `path` read-only and parses it.
@@ -147,7 +153,7 @@ public final class ZIPArchive: Sendable {
 
   /// The first entry named exactly `name`.
   public func entry(named name: String) -> CentralDirectoryEntry? {
-    entries.first { $0.name == name }
+    index[name].map { entries[$0] }
   }
 
   /// Reads the entry's local header and returns the absolute range of its (compressed) data.
@@ -269,6 +275,11 @@ public final class ZIPArchive: Sendable {
       throw ParseError(
         .invalid("entry \(entry.name) uses unsupported compression \(entry.method)"),
         in: "central directory file header", at: entry.headerOffset)
+    }
+    guard produced == entry.uncompressedSize else {
+      throw ParseError(
+        .invalid("\(entry.name) decodes to \(produced) bytes; the central directory says \(entry.uncompressedSize)"),
+        in: "data of \(entry.name)", at: range.lowerBound)
     }
     return EntryReadResult(byteCount: produced, crc32: crc.value, expectedCRC32: entry.crc32)
   }
