@@ -24,6 +24,20 @@ let package = Package(
     ),
     // region map: classified byte runs, shared by the structure walk and the content scanner.
     .target(name: "RegionMap"),
+    // codecs: C decompressors from Debian -dev packages, wrapped by the Swift `Codecs` module.
+    .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
+    .systemLibrary(name: "CBZip2", providers: [.apt(["libbz2-dev"])]),
+    .systemLibrary(name: "CLZMA", pkgConfig: "liblzma", providers: [.apt(["liblzma-dev"])]),
+    .target(name: "Codecs", dependencies: ["CZlib", "CBZip2", "CLZMA"]),
+    // disk images: UDIF (DMG) expansion as a ByteSource; encrcdsa/AEA recognition.
+    .target(name: "DiskImage", dependencies: ["ImageAccess", "Codecs"]),
+    // test support: a tiny UDIF writer for edge-case images.
+    .target(name: "DiskImageTestSupport", dependencies: ["CZlib", "CBZip2", "CLZMA"]),
+    .executableTarget(
+      name: "ringo-dmg-bench",
+      dependencies: ["ImageAccess", "Codecs", "DiskImage", "DiskImageTestSupport"],
+      path: "Tools/dmg-bench"
+    ),
     // IPSW: ZIP over a mapping, BuildManifest/Restore.plist, IMG4 (IM4P/IM4M/IM4R).
     .target(
       name: "IPSWFormat",
@@ -37,27 +51,19 @@ let package = Package(
         .product(name: "X509", package: "swift-certificates"),
       ]
     ),
-    // Builders for IPSW-shaped test archives (ZIP writer with ZIP64 and data descriptors, DER, LZSS); used by tests
-    // and the benchmark tool.
+    // Builders for IPSW-shaped test archives (ZIP writer with ZIP64, data descriptors and sparse entries, DER/IM4P,
+    // manifests); used by tests and the benchmark tool.
     .target(name: "IPSWTestSupport", dependencies: ["IPSWFormat", "DiskImageTestSupport"]),
     .executableTarget(
       name: "ringo-ipsw-bench",
       dependencies: ["IPSWFormat", "IPSWTestSupport", "ImageAccess"],
       path: "Tools/ipsw-bench"
     ),
-    // codecs: C decompressors from Debian -dev packages, wrapped by the Swift `Codecs` module.
-    .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
-    .systemLibrary(name: "CBZip2", providers: [.apt(["libbz2-dev"])]),
-    .systemLibrary(name: "CLZMA", pkgConfig: "liblzma", providers: [.apt(["liblzma-dev"])]),
-    .target(name: "Codecs", dependencies: ["CZlib", "CBZip2", "CLZMA"]),
-    // (DiskImage, ringo-dmg-bench and DiskImageTests are declared on the dmg branch, whose commit d8ade92 has no
-    // sources for them yet; they are left out here so this branch builds. The dmg branch's later merge brings them.)
-    // test support: a tiny UDIF writer for edge-case images.
-    .target(name: "DiskImageTestSupport", dependencies: ["CZlib", "CBZip2", "CLZMA"]),
     .executableTarget(
       name: "ringo",
       dependencies: [
         "ImageAccess",
+        "DiskImage",
         "IPSWFormat",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ]
@@ -65,11 +71,15 @@ let package = Package(
     .testTarget(name: "ImageAccessTests", dependencies: ["ImageAccess"]),
     .testTarget(name: "RegionMapTests", dependencies: ["RegionMap"]),
     .testTarget(
+      name: "CodecsTests", dependencies: ["Codecs", "ImageAccess", "DiskImageTestSupport"], exclude: ["Vectors"]),
+    // runs the built `ringo` binary on the fixtures (needs the executable built, which `swift build --build-tests` does).
+    .testTarget(name: "RingoCLITests"),
+    .testTarget(
+      name: "DiskImageTests", dependencies: ["DiskImage", "Codecs", "ImageAccess", "DiskImageTestSupport"]),
+    .testTarget(
       name: "IPSWFormatTests",
       dependencies: ["IPSWFormat", "IPSWTestSupport", "ImageAccess", "Codecs", "DiskImageTestSupport"],
       exclude: ["Vectors"]),
-    .testTarget(
-      name: "CodecsTests", dependencies: ["Codecs", "ImageAccess", "DiskImageTestSupport"], exclude: ["Vectors"]),
   ],
   swiftLanguageModes: [.v6]
 )

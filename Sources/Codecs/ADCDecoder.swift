@@ -4,13 +4,12 @@
 /// `(b & 0x3f) + 4` bytes at distance `BE16(next two bytes) + 1`; else a match of `((b >> 2) & 0xf) + 3` bytes at
 /// distance `(((b & 3) << 8) | next byte) + 1`. On disk: ipsw-notes §3.2 (checked on 8 real chunks).
 enum ADCDecoder {
-  static func decompress(_ input: UnsafeRawBufferPointer, expectedSize: Int?, limit: Int) throws(CodecError) -> [UInt8] {
-    let output = BoundedOutput(codec: .adc, expectedSize: expectedSize, limit: limit, inputCount: input.count)
+  static func decode(_ input: UnsafeRawBufferPointer, into output: BoundedOutput) throws(CodecError) {
     let count = input.count
     var i = 0
     // Bounded: every pass consumes at least one input byte.
     while i < count {
-      if let expectedSize, output.count == expectedSize { break }  // trailing padding after a full chunk
+      if let expectedSize = output.expectedSize, output.count == expectedSize { break }  // trailing padding after a full chunk
       let opcode = input[i]
       if opcode & 0x80 != 0 {
         let length = Int(opcode & 0x7f) &+ 1
@@ -31,6 +30,5 @@ enum ADCDecoder {
         i &+= 2
       }
     }
-    return output.finish()
   }
 }

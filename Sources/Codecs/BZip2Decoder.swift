@@ -5,8 +5,7 @@ import CBZip2
 /// On disk: a `BZh1`…`BZh9` stream, as in UDIF 0x80000006 chunks. Only the first stream is decoded; bytes after its
 /// end-of-stream marker are ignored (hdiutil pads nothing, but a corrupted table could point past the end).
 enum BZip2Decoder {
-  static func decompress(_ input: UnsafeRawBufferPointer, expectedSize: Int?, limit: Int) throws(CodecError) -> [UInt8] {
-    let output = BoundedOutput(codec: .bzip2, expectedSize: expectedSize, limit: limit, inputCount: input.count)
+  static func decode(_ input: UnsafeRawBufferPointer, into output: BoundedOutput) throws(CodecError) {
     var stream = bz_stream()
     let initStatus = BZ2_bzDecompressInit(&stream, 0, 0)
     guard initStatus == BZ_OK else {
@@ -34,7 +33,7 @@ enum BZip2Decoder {
       if output.count > output.cap { throw output.overflowError(at: inputOffset) }
       switch status {
       case BZ_STREAM_END:
-        return output.finish()
+        return
       case BZ_OK:
         if consumed == 0, produced == 0, inputOffset >= input.count {
           throw CodecError(.bzip2, .truncated, at: inputOffset)

@@ -14,6 +14,20 @@ final class BoundedOutput {
   let codec: Codec
   let expectedSize: Int?
   let limit: Int
+  /// Whether `base` was allocated here (and is freed in deinit) or belongs to the caller's array.
+  private let ownsStorage: Bool
+
+  /// Wraps caller-owned storage of `capacity` bytes (`cap + 1`); it never grows.
+  init(wrapping storage: UnsafeMutablePointer<UInt8>, capacity: Int, codec: Codec, expectedSize: Int, limit: Int) {
+    self.codec = codec
+    self.expectedSize = expectedSize
+    self.limit = max(0, limit)
+    cap = min(self.limit, expectedSize)
+    precondition(capacity == cap &+ 1, "wrapped storage must be cap + 1 bytes")  // programmer error
+    base = storage
+    self.capacity = capacity
+    ownsStorage = false
+  }
 
   init(codec: Codec, expectedSize: Int?, limit: Int, inputCount: Int) {
     self.codec = codec
@@ -30,9 +44,10 @@ final class BoundedOutput {
     }
     capacity = max(1, min(guess, cap) &+ 1)  // cap <= Int.max / 2 in practice; +1 is the probe byte
     base = .allocate(capacity: capacity)
+    ownsStorage = true
   }
 
-  deinit { base.deallocate() }
+  deinit { if ownsStorage { base.deallocate() } }
 
   /// The error for output past the cap: a size mismatch when the expected size was the binding cap.
   func overflowError(at inputOffset: Int?) -> CodecError {
@@ -60,6 +75,7 @@ final class BoundedOutput {
   }
 
   private func grow(to needed: Int) {
+    precondition(ownsStorage, "wrapped storage never grows: reserve() caps below its capacity")
     var newCapacity = capacity
     while newCapacity < needed { newCapacity = newCapacity > Int.max / 2 ? needed : newCapacity &* 2 }
     newCapacity = min(newCapacity, cap == Int.max ? newCapacity : max(needed, cap &+ 1))

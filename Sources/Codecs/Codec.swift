@@ -49,22 +49,48 @@ public enum Codec: String, Sendable, CaseIterable, CustomStringConvertible {
         throw CodecError(self, .outputLimitExceeded(limit: limit), at: nil)
       }
     }
-    let output: [UInt8]
-    switch self {
-    case .zlib: output = try ZlibDecoder.decompress(input, raw: false, expectedSize: expectedSize, limit: limit)
-    case .deflate: output = try ZlibDecoder.decompress(input, raw: true, expectedSize: expectedSize, limit: limit)
-    case .bzip2: output = try BZip2Decoder.decompress(input, expectedSize: expectedSize, limit: limit)
-    case .xz: output = try LZMADecoder.decompress(input, container: .xz, expectedSize: expectedSize, limit: limit)
-    case .lzma: output = try LZMADecoder.decompress(input, container: .alone, expectedSize: expectedSize, limit: limit)
-    case .adc: output = try ADCDecoder.decompress(input, expectedSize: expectedSize, limit: limit)
-    case .lzvn: output = try LZVNDecoder.decompress(input, expectedSize: expectedSize, limit: limit)
-    case .lzfse: output = try LZFSEDecoder.decompress(input, expectedSize: expectedSize, limit: limit)
-    case .complzss: output = try ComplzssDecoder.decompress(input, expectedSize: expectedSize, limit: limit)
+    if self == .complzss {
+      return try ComplzssDecoder.decompress(input, expectedSize: expectedSize, limit: limit)
     }
-    if let expectedSize, output.count != expectedSize {
+    guard let expectedSize else {
+      let output = BoundedOutput(codec: self, expectedSize: nil, limit: limit, inputCount: input.count)
+      try decode(input, into: output)
+      return output.finish()
+    }
+    // Known size: decode straight into the array's storage (no final copy). Capacity is one byte more than
+    // expected, so a stream that runs long is caught by the same cap check as everywhere else.
+    var failure: CodecError?
+    let output = [UInt8](unsafeUninitializedCapacity: expectedSize &+ 1) { buffer, initialized in
+      let output = BoundedOutput(
+        wrapping: buffer.baseAddress!, capacity: expectedSize &+ 1, codec: self, expectedSize: expectedSize, limit: limit)
+      do throws(CodecError) {
+        try decode(input, into: output)
+        initialized = output.count
+      } catch {
+        failure = error
+        initialized = 0
+      }
+    }
+    if let failure { throw failure }
+    guard output.count == expectedSize else {
       throw CodecError(self, .sizeMismatch(expected: expectedSize, actual: output.count), at: nil)
     }
     return output
+  }
+
+  /// Runs this codec's decoder into `output` (every codec but complzss, whose header sets the size).
+  func decode(_ input: UnsafeRawBufferPointer, into output: BoundedOutput) throws(CodecError) {
+    switch self {
+    case .zlib: try ZlibDecoder.decode(input, raw: false, into: output)
+    case .deflate: try ZlibDecoder.decode(input, raw: true, into: output)
+    case .bzip2: try BZip2Decoder.decode(input, into: output)
+    case .xz: try LZMADecoder.decode(input, container: .xz, into: output)
+    case .lzma: try LZMADecoder.decode(input, container: .alone, into: output)
+    case .adc: try ADCDecoder.decode(input, into: output)
+    case .lzvn: try LZVNDecoder.decodeStream(input, into: output)
+    case .lzfse: try LZFSEDecoder.decode(input, into: output)
+    case .complzss: throw CodecError(self, .invalidParameter("complzss is decoded with its header"), at: nil)
+    }
   }
 
   /// Expands a byte collection (copied to contiguous storage first if it is not contiguous already).

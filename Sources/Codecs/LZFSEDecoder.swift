@@ -42,8 +42,7 @@ enum LZFSEDecoder {
     196604, 229372,
   ]
 
-  static func decompress(_ input: UnsafeRawBufferPointer, expectedSize: Int?, limit: Int) throws(CodecError) -> [UInt8] {
-    let output = BoundedOutput(codec: .lzfse, expectedSize: expectedSize, limit: limit, inputCount: input.count)
+  static func decode(_ input: UnsafeRawBufferPointer, into output: BoundedOutput) throws(CodecError) {
     var position = 0
     // Bounded: every block consumes at least 4 input bytes.
     while true {
@@ -51,7 +50,7 @@ enum LZFSEDecoder {
       let magic = le32(input, position)
       switch magic {
       case endOfStream:
-        return output.finish()
+        return
       case uncompressed:
         guard input.count &- position >= 8 else { throw CodecError(.lzfse, .truncated, at: position) }
         let rawCount = Int(le32(input, position &+ 4))

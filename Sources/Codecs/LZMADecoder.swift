@@ -10,11 +10,10 @@ enum LZMADecoder {
   /// liblzma's own memory cap for the decoder state (dictionary). 256 MiB is above anything hdiutil writes.
   static let decoderMemoryLimit: UInt64 = 256 << 20
 
-  static func decompress(
-    _ input: UnsafeRawBufferPointer, container: Container, expectedSize: Int?, limit: Int
-  ) throws(CodecError) -> [UInt8] {
+  static func decode(
+    _ input: UnsafeRawBufferPointer, container: Container, into output: BoundedOutput
+  ) throws(CodecError) {
     let codec: Codec = container == .xz ? .xz : .lzma
-    let output = BoundedOutput(codec: codec, expectedSize: expectedSize, limit: limit, inputCount: input.count)
     var stream = lzma_stream()  // all-zero is LZMA_STREAM_INIT
     let initStatus: lzma_ret
     switch container {
@@ -44,7 +43,7 @@ enum LZMADecoder {
       if output.count > output.cap { throw output.overflowError(at: inputOffset) }
       switch status {
       case LZMA_STREAM_END:
-        return output.finish()
+        return
       case LZMA_OK:
         continue
       case LZMA_BUF_ERROR:

@@ -11,11 +11,9 @@
 ///
 /// On disk: lzfse reference `lzvn_decode_base.c` opcode table (facts only; this is an independent implementation).
 enum LZVNDecoder {
-  static func decompress(_ input: UnsafeRawBufferPointer, expectedSize: Int?, limit: Int) throws(CodecError) -> [UInt8] {
-    let output = BoundedOutput(codec: .lzvn, expectedSize: expectedSize, limit: limit, inputCount: input.count)
+  static func decodeStream(_ input: UnsafeRawBufferPointer, into output: BoundedOutput) throws(CodecError) {
     let sawEnd = try decode(input, into: output, codec: .lzvn, inputBase: 0)
-    if !sawEnd, output.count != expectedSize { throw CodecError(.lzvn, .truncated, at: input.count) }
-    return output.finish()
+    if !sawEnd, output.count != output.expectedSize { throw CodecError(.lzvn, .truncated, at: input.count) }
   }
 
   /// Decodes opcodes from `input` into `output` until `eos` or the end of `input`.

@@ -4,11 +4,8 @@ import CZlib
 ///
 /// On disk: RFC 1950 (zlib wrapper, `78 xx`) and RFC 1951 (raw deflate, `windowBits = -15`).
 enum ZlibDecoder {
-  static func decompress(
-    _ input: UnsafeRawBufferPointer, raw: Bool, expectedSize: Int?, limit: Int
-  ) throws(CodecError) -> [UInt8] {
+  static func decode(_ input: UnsafeRawBufferPointer, raw: Bool, into output: BoundedOutput) throws(CodecError) {
     let codec: Codec = raw ? .deflate : .zlib
-    let output = BoundedOutput(codec: codec, expectedSize: expectedSize, limit: limit, inputCount: input.count)
     var stream = z_stream()
     let initStatus = inflateInit2_(&stream, raw ? -15 : 15, zlibVersion(), Int32(MemoryLayout<z_stream>.size))
     guard initStatus == Z_OK else {
@@ -59,6 +56,5 @@ enum ZlibDecoder {
         throw CodecError(codec, .truncated, at: inputOffset)
       }
     }
-    return output.finish()
   }
 }

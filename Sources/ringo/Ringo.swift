@@ -8,6 +8,7 @@ struct Ringo: ParsableCommand {
     abstract: "Forensic triage of Apple disk images: can the data be recovered, and if not, why not?",
     version: RingoVersion.string,
     subcommands: [
+      DMG.self,
       IPSWCommand.self,
     ]
   )

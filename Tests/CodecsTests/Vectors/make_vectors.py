@@ -51,6 +51,46 @@ for name, plain in cases.items():
     open(name + ".lzfse", "wb").write(blob)
     manifest.append((name + ".lzfse", "lzfse", len(plain), hashlib.sha256(plain).hexdigest()))
 
+def v2_to_v1(blob):
+    """Rewrites every bvx2 block header of `blob` as a bvx1 header (plain fields, 16-bit frequency tables)."""
+    out = bytearray()
+    pos = 0
+    while True:
+        magic = blob[pos:pos + 4]
+        if magic == b"bvx$":
+            return bytes(out + magic)
+        assert magic == b"bvx2", magic
+        n_raw, = struct.unpack_from("<I", blob, pos + 4)
+        v0, v1, v2 = struct.unpack_from("<QQQ", blob, pos + 8)
+        field = lambda v, o, n: (v >> o) & ((1 << n) - 1)
+        header_size = field(v2, 0, 32)
+        freqs, acc, nbits, src = [], 0, 0, pos + 32
+        nbits_table = [2, 3, 2, 5, 2, 3, 2, 8, 2, 3, 2, 5, 2, 3, 2, 14] * 2
+        value_table = [0, 2, 1, 4, 0, 3, 1, -1, 0, 2, 1, 5, 0, 3, 1, -1, 0, 2, 1, 6, 0, 3, 1, -1, 0, 2, 1, 7, 0, 3, 1, -1]
+        for _ in range(20 + 20 + 64 + 256):
+            while src < pos + header_size and nbits + 8 <= 32:
+                acc |= blob[src] << nbits; nbits += 8; src += 1
+            n = nbits_table[acc & 31]
+            value = 8 + ((acc >> 4) & 0xf) if n == 8 else 24 + ((acc >> 4) & 0x3ff) if n == 14 else value_table[acc & 31]
+            freqs.append(value); acc >>= n; nbits -= n
+        n_lit, n_lit_payload, n_matches = field(v0, 0, 20), field(v0, 20, 20), field(v0, 40, 20)
+        n_lmd_payload = field(v1, 40, 20)
+        header = struct.pack("<IIIIIIIi4HiHHH", 0x31787662, n_raw, n_lit_payload + n_lmd_payload, n_lit, n_matches,
+                             n_lit_payload, n_lmd_payload, field(v0, 60, 3) - 7,
+                             field(v1, 0, 10), field(v1, 10, 10), field(v1, 20, 10), field(v1, 30, 10),
+                             field(v1, 60, 3) - 7, field(v2, 32, 10), field(v2, 42, 10), field(v2, 52, 10))
+        header += struct.pack("<360H", *freqs)
+        header += bytes(772 - len(header))  # sizeof(lzfse_compressed_block_header_v1) is 772 (4-byte alignment)
+        payload = blob[pos + header_size:pos + header_size + n_lit_payload + n_lmd_payload]
+        out += header + payload
+        pos += header_size + n_lit_payload + n_lmd_payload
+
+# bvx1 blocks: the encoder only writes bvx2, so rewrite one stream's headers and check the reference decoder agrees.
+v1 = v2_to_v1(lzfse.compress(cases["lzfse_text_64k"]))
+assert v1[:4] == b"bvx1" and lzfse.decompress(v1) == cases["lzfse_text_64k"]
+open("lzfse_v1_text_64k.lzfse", "wb").write(v1)
+manifest.append(("lzfse_v1_text_64k.lzfse", "lzfse", len(cases["lzfse_text_64k"]), hashlib.sha256(cases["lzfse_text_64k"]).hexdigest()))
+
 # A raw LZVN payload (decmpfs style): the body of a bvxn block, without its 12-byte header.
 small = lzfse.compress(cases["lzfse_text_small"])
 assert small[:4] == b"bvxn"
