@@ -73,7 +73,7 @@ let package = Package(
     .testTarget(
       name: "CodecsTests", dependencies: ["Codecs", "ImageAccess", "DiskImageTestSupport"], exclude: ["Vectors"]),
     // runs the built `ringo` binary on the fixtures (needs the executable built, which `swift build --build-tests` does).
-    .testTarget(name: "RingoCLITests"),
+    .testTarget(name: "RingoCLITests", dependencies: ["IPSWTestSupport"]),
     .testTarget(
       name: "DiskImageTests", dependencies: ["DiskImage", "Codecs", "ImageAccess", "DiskImageTestSupport"]),
     .testTarget(
