@@ -45,6 +45,7 @@ let package = Package(
         "ImageAccess",
         "Codecs",
         "CZlib",
+        "DiskImage",
         .product(name: "Crypto", package: "swift-crypto"),
         .product(name: "_CryptoExtras", package: "swift-crypto"),
         .product(name: "SwiftASN1", package: "swift-asn1"),

@@ -1,4 +1,5 @@
 import Crypto
+import DiskImage
 import ImageAccess
 
 /// The result of hashing one component file that a BuildManifest lists.
@@ -85,6 +86,24 @@ public final class IPSW: Sendable {
   public var rootFilesystemEntry: CentralDirectoryEntry? {
     let path = buildManifest?.rootFilesystemPath ?? restorePlist?.systemRestoreImages["User"]
     return path.flatMap { archive.entry(named: $0) }
+  }
+
+  /// Opens the root filesystem DMG through `DiskImage`: a UDIF image (a ``ByteSource`` over the expanded disk, ready
+  /// for GPT/APFS), an AEA or encrypted image (described, not decrypted), or raw. Stored entries are read in place.
+  ///
+  /// - Returns: nil when the IPSW names no root filesystem.
+  public func openRootFilesystem() throws -> ImageKind? {
+    guard let entry = rootFilesystemEntry else { return nil }
+    return try openDiskImage(entry)
+  }
+
+  /// Opens any DMG entry through `DiskImage` (deflated entries are decoded into memory, up to 512 MiB).
+  public func openDiskImage(_ entry: CentralDirectoryEntry) throws -> ImageKind {
+    do {
+      return try DiskImageDetector.open(source(for: entry))
+    } catch {
+      throw locate(error, in: entry)
+    }
   }
 
   /// Every DMG (plain or `.dmg.aea`) in the archive, largest first.

@@ -39,6 +39,11 @@ public struct IPSWInventory: Sendable {
     /// `root-filesystem`, `restore-ramdisk`, `update-ramdisk`, `other`.
     public var role: String
     public var encryptedAEA: Bool
+    /// What `DiskImage` recognised: `udif`, `aea`, `encrcdsa`, `raw`; nil when not opened (deflated entry over
+    /// 512 MiB) or unreadable (see the inventory errors).
+    public var container: String?
+    /// For UDIF images: the expanded (virtual disk) size.
+    public var expandedSizeBytes: Int?
   }
 
   public struct IMG4Row: Sendable, Equatable {
@@ -137,10 +142,23 @@ public struct IPSWInventory: Sendable {
       if let p = restore.restoreRamDisks["Update"] { roles[p] = roles[p] ?? "update-ramdisk" }
     }
     if let root = rootFilesystem { roles[root] = "root-filesystem" }
-    diskImages = ipsw.diskImageEntries.map {
-      DiskImageRow(
-        name: $0.name, sizeBytes: $0.uncompressedSize, compressedSizeBytes: $0.compressedSize,
-        method: $0.method.description, role: roles[$0.name] ?? "other", encryptedAEA: $0.name.hasSuffix(".aea"))
+    diskImages = ipsw.diskImageEntries.map { entry in
+      var row = DiskImageRow(
+        name: entry.name, sizeBytes: entry.uncompressedSize, compressedSizeBytes: entry.compressedSize,
+        method: entry.method.description, role: roles[entry.name] ?? "other",
+        encryptedAEA: entry.name.hasSuffix(".aea"), container: nil, expandedSizeBytes: nil)
+      // Detection reads the signatures, the koly trailer and the resource fork only.
+      if entry.method == .stored || entry.uncompressedSize <= 512 << 20 {
+        do {
+          let kind = try ipsw.openDiskImage(entry)
+          row.container = kind.name
+          if case .udif(let udif) = kind { row.expandedSizeBytes = udif.byteCount }
+          if case .aea = kind { row.encryptedAEA = true }
+        } catch {
+          errors.append(ipsw.locate(error, in: entry))
+        }
+      }
+      return row
     }
 
     if options.analyseKernelcache {
@@ -234,7 +252,8 @@ extension IPSWInventory {
       "disk_images": diskImages.map { d -> [String: Any] in
         [
           "name": d.name, "size_bytes": d.sizeBytes, "compressed_size_bytes": d.compressedSizeBytes,
-          "method": d.method, "role": d.role, "aea_encrypted": d.encryptedAEA,
+          "method": d.method, "role": d.role, "aea_encrypted": d.encryptedAEA, "container": opt(d.container),
+          "expanded_size_bytes": opt(d.expandedSizeBytes),
         ]
       },
       "root_filesystem": opt(rootFilesystem),

@@ -29,6 +29,8 @@ public struct IPSWBuilder {
   public var missingFiles: Set<String> = []
   /// Root filesystem DMG name and size (written as a sparse hole).
   public var rootFilesystem: (name: String, size: UInt64)? = ("096-12345-001.dmg", 1 << 20)
+  /// Real bytes for the root filesystem entry (e.g. a fixture DMG) instead of a sparse hole.
+  public var rootFilesystemBytes: [UInt8]?
   public var extraFiles: [File] = []
   public var minimumSystemPartitionMiB = 9000
   public var padding: [Int: Int] = [16: 260, 32: 320, 64: 640, 128: 1280]
@@ -112,7 +114,11 @@ public struct IPSWBuilder {
       let im4p = DERBuilder.im4p(type: "fill", description: "filler \(i)", payload: Array("payload \(i)".utf8))
       try w.add("Firmware/all_flash/filler\(i).im4p", .stored(im4p))
     }
-    if let root = rootFilesystem { try w.add(root.name, .zeros(root.size)) }
+    if let root = rootFilesystem {
+      if let bytes = rootFilesystemBytes { try w.add(root.name, .stored(bytes)) } else {
+        try w.add(root.name, .zeros(root.size))
+      }
+    }
     return try w.finish()
   }
 }

@@ -1,3 +1,4 @@
+import DiskImage
 import Foundation
 import IPSWFormat
 import IPSWTestSupport
@@ -171,5 +172,30 @@ struct IPSWTests {
       ])
     let result = IPSW.compare(ticket: ticket, identity: identity)
     #expect(result.map(\.status) == ["match", "mismatch", "not-in-ticket"])
+  }
+
+  @Test("root filesystem DMG opens through DiskImage in place: UDIF, expanded size, APFS superblock reachable")
+  func rootFilesystemThroughDiskImage() throws {
+    let dir = try makeTemporaryDirectory("rootfs")
+    defer { removeTemporaryDirectory(dir) }
+    var b = try Self.builder()
+    let dmg = try Fixtures.sharedBytes("dmg/hdimac_test-disk-image-apfs.dmg")
+    b.rootFilesystem = ("096-54321-001.dmg", UInt64(dmg.count))
+    b.rootFilesystemBytes = dmg
+    try b.write(to: dir + "/x.ipsw")
+    let ipsw = try IPSW(path: dir + "/x.ipsw")
+    guard case .udif(let udif)? = try ipsw.openRootFilesystem() else {
+      Issue.record("root filesystem did not open as UDIF")
+      return
+    }
+    #expect(udif.byteCount == 10_537_472)
+    // The Apple_APFS partition starts at sector 40; the container superblock's magic is at +32.
+    #expect(try udif.read((40 * 512 + 32)..<(40 * 512 + 36)) == Array("NXSB".utf8))
+    var options = IPSWInventory.Options()
+    options.verifyDigests = false
+    let inventory = IPSWInventory(ipsw: ipsw, path: "x", options: options)
+    let row = try #require(inventory.diskImages.first { $0.name == "096-54321-001.dmg" })
+    #expect(row.role == "root-filesystem" && row.container == "udif" && row.expandedSizeBytes == 10_537_472)
+    #expect(inventory.errors.isEmpty, "\(inventory.errors)")
   }
 }
