@@ -40,7 +40,7 @@ public struct IPSWInventory: Sendable {
     public var role: String
     public var encryptedAEA: Bool
     /// What `DiskImage` recognised: `udif`, `aea`, `encrcdsa`, `raw`; nil when not opened (deflated entry over
-    /// 512 MiB) or unreadable (see the inventory errors).
+    /// 64 MiB) or unreadable (see the inventory errors).
     public var container: String?
     /// For UDIF images: the expanded (virtual disk) size.
     public var expandedSizeBytes: Int?
@@ -148,7 +148,7 @@ public struct IPSWInventory: Sendable {
         method: entry.method.description, role: roles[entry.name] ?? "other",
         encryptedAEA: entry.name.hasSuffix(".aea"), container: nil, expandedSizeBytes: nil)
       // Detection reads the signatures, the koly trailer and the resource fork only.
-      if entry.method == .stored || entry.uncompressedSize <= 512 << 20 {
+      if entry.method == .stored || entry.uncompressedSize <= 64 << 20 {
         do {
           let kind = try ipsw.openDiskImage(entry)
           row.container = kind.name

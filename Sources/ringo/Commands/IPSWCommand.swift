@@ -197,7 +197,11 @@ enum IPSWText {
       out.append("  \(c.digestStatus.padding(toLength: 11, withPad: " ", startingAt: 0)) \(c.name) \(c.path) \(size)")
     }
     out.append("Disk images:")
-    for d in inv.diskImages { out.append("  \(d.role): \(d.name) \(d.sizeBytes) bytes (\(mib(d.sizeBytes)))") }
+    for d in inv.diskImages {
+      let kind = d.container.map { " \($0)" } ?? ""
+      let expanded = d.expandedSizeBytes.map { ", expands to \($0) bytes" } ?? ""
+      out.append("  \(d.role): \(d.name) \(d.sizeBytes) bytes (\(mib(d.sizeBytes)))\(kind)\(expanded)")
+    }
     if let k = inv.kernelcache {
       out.append("Kernelcache \(k.path): IM4P \(k.im4pType), \(k.payloadFormat), \(k.payloadSize) bytes")
       out.append("  encrypted: \(k.isEncrypted ? "yes (" + k.keybags.map(\.typeName).joined(separator: ", ") + ")" : "no")")
