@@ -216,10 +216,12 @@ struct ZIPArchiveTests {
     defer { removeTemporaryDirectory(dir) }
     let (path, _) = try makeArchive(dir, forceZIP64: true)
     let original = try fileBytes(path)
-    for round in 0..<400 {
+    for round in 0..<1000 {
       var mutated = original
       for _ in 0..<Int.random(in: 1...6, using: &rng) {
-        let at = Int.random(in: max(0, mutated.count - 400)..<mutated.count, using: &rng)
+        // Half the rounds hit the end records and central directory, the rest anywhere (local headers, data).
+        let low = round % 2 == 0 ? max(0, mutated.count - 400) : 0
+        let at = Int.random(in: low..<mutated.count, using: &rng)
         mutated[at] = UInt8.random(in: 0...255, using: &rng)
       }
       if round % 7 == 0 { mutated.removeLast(Int.random(in: 1...200, using: &rng)) }
