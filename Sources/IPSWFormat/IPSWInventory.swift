@@ -13,6 +13,8 @@ public struct IPSWInventory: Sendable {
     public var deviceCapacityGB: Int?
     /// An IM4M ticket (bytes) to check and compare with the manifest.
     public var ticket: [UInt8]?
+    /// Compare the ticket with this identity index instead of the one matching its BORD/CHIP.
+    public var ticketIdentity: Int?
     public var now = Date()
     public init() {}
   }
@@ -60,7 +62,7 @@ public struct IPSWInventory: Sendable {
     public var imageCount: Int
     public var signature: SignatureCheck
     public var certificates: [CertificateFacts]
-    /// Against the first non-recovery identity whose board/chip match the ticket's BORD/CHIP.
+    /// Against the first non-recovery identity whose board/chip match the ticket's BORD/CHIP (or the chosen one).
     public var matchedIdentity: Int?
     public var digestComparison: [TicketDigestCheck]
   }
@@ -193,7 +195,11 @@ public struct IPSWInventory: Sendable {
         var chip: Int?
         if case .integer(let b)? = im4m.property("BORD") { board = Int(exactly: b) }
         if case .integer(let c)? = im4m.property("CHIP") { chip = Int(exactly: c) }
-        matched = identities.first { !$0.isRecovery && $0.boardID == board && $0.chipID == chip }
+        if let chosen = options.ticketIdentity {
+          matched = identities.first { $0.index == chosen }
+        } else {
+          matched = identities.first { !$0.isRecovery && $0.boardID == board && $0.chipID == chip }
+        }
         ticket = TicketFacts(
           properties: im4m.properties, imageCount: im4m.images.count, signature: im4m.verifySignature(),
           certificates: im4m.certificateFacts(at: options.now), matchedIdentity: matched?.index,

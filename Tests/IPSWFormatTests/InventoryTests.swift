@@ -36,6 +36,12 @@ struct InventoryTests {
     let ticket = try #require(object["ticket"] as? [String: Any])
     #expect((ticket["signature"] as? [String: Any])?["status"] as? String == "valid")
     #expect(ticket["matched_identity"] is NSNull)  // the fixture ticket is for another board/chip
+    // Forcing an identity compares its digests with the ticket's: this build's digests are not in that ticket's.
+    options.ticketIdentity = 1
+    let forced = IPSWInventory(ipsw: try IPSW(path: dir + "/x.ipsw"), path: "x", options: options)
+    #expect(forced.ticket?.matchedIdentity == 1)
+    let kernel1 = forced.ticket?.digestComparison.first { $0.component == "KernelCache" }
+    #expect(kernel1?.status == "mismatch")
     let estimate = try #require(object["space_estimate"] as? [String: Any])
     #expect(estimate["estimated_mib"] as? Int == 9640)
     #expect(estimate["is_estimate"] as? Bool == true)

@@ -77,7 +77,7 @@ struct ZIPArchiveTests {
   func commentLengths() throws {
     let dir = try makeTemporaryDirectory("zipc")
     defer { removeTemporaryDirectory(dir) }
-    for (i, length) in [0, 1, 3, 4, 4071, 4072, 4073, 4074, 4075, 8000, 65535].enumerated() {
+    for (i, length) in [0, 1, 3, 4, 4071, 4072, 4073, 4074, 4075, 4076, 4077, 4078, 8000, 8150, 8151, 8152, 65535].enumerated() {
       let sub = dir + "/\(i)"
       _ = mkdirAt(sub)
       let (path, layout) = try makeArchive(sub, comment: [UInt8](repeating: 0x41, count: length))

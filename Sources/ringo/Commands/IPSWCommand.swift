@@ -38,6 +38,8 @@ extension Ringo.IPSWCommand {
     @Option(help: "Output format: text or json.") var format: OutputFormat = .text
     @Option(help: "Device capacity in GB, for the update space-need estimate.") var capacity: Int?
     @Option(help: "An IM4M ticket (APTicket/SHSH IM4M) to verify and compare with the manifest.") var ticket: String?
+    @Option(help: "With --ticket: compare with this build identity index instead of the one matching BORD/CHIP.")
+    var identity: Int?
     @Flag(help: "Do not hash the component files (faster; digest status becomes not-checked).")
     var skipDigests = false
     @Flag(help: "Do not decompress the kernelcache.") var skipKernel = false
@@ -46,6 +48,7 @@ extension Ringo.IPSWCommand {
       if let capacity, capacity <= 0 || capacity > 1 << 20 {
         throw ValidationError("--capacity must be a positive number of GB")
       }
+      if identity != nil && ticket == nil { throw ValidationError("--identity needs --ticket") }
     }
 
     func run() throws {
@@ -57,6 +60,7 @@ extension Ringo.IPSWCommand {
       options.verifyDigests = !skipDigests
       options.analyseKernelcache = !skipKernel
       options.deviceCapacityGB = capacity
+      options.ticketIdentity = identity
       if let ticket {
         let image = try MappedImage(path: ticket)
         guard image.byteCount <= 4 << 20 else { throw CommandFailure(description: "\(ticket): too large for an IM4M") }
