@@ -35,15 +35,16 @@ public enum Codec: String, Sendable, CaseIterable, CustomStringConvertible {
   ///   - input: the compressed bytes.
   ///   - expectedSize: when known (UDIF chunk sector count, decmpfs size), the exact output size; anything else is
   ///     an error (``CodecError/Reason/sizeMismatch(expected:actual:)``).
-  ///   - limit: the most bytes the decoder may produce. Must be set from what the caller can afford.
+  ///   - limit: the most bytes the decoder may produce. Must be set from what the caller can afford: with a known
+  ///     `expectedSize` (≤ `limit`) the output is allocated up front.
   /// - Returns: the decompressed bytes.
   /// - Throws: ``CodecError`` with the input offset of the problem when known.
   public func decompress(
     _ input: UnsafeRawBufferPointer, expectedSize: Int? = nil, limit: Int
   ) throws(CodecError) -> [UInt8] {
     if let expectedSize {
-      guard expectedSize >= 0 else {
-        throw CodecError(self, .invalidParameter("expected size \(expectedSize) is negative"), at: nil)
+      guard expectedSize >= 0, expectedSize < Int.max else {
+        throw CodecError(self, .invalidParameter("expected size \(expectedSize) is out of range"), at: nil)
       }
       guard expectedSize <= limit else {
         throw CodecError(self, .outputLimitExceeded(limit: limit), at: nil)

@@ -192,6 +192,16 @@ func sha256(_ bytes: [UInt8]) throws -> String { try EvidenceHash.sha256(of: Mem
     #expect(String(decoding: output, as: UTF8.self) == "abcabc")
   }
 
+  @Test func absurdExpectedSizesAreRejected() {
+    for codec in Codec.allCases {
+      #expect(throws: CodecError.self) { try codec.decompress([1, 2, 3], expectedSize: Int.max, limit: Int.max) }
+      #expect(throws: CodecError.self) { try codec.decompress([1, 2, 3], expectedSize: -1, limit: 100) }
+      #expect(throws: CodecError(codec, .outputLimitExceeded(limit: 100), at: nil)) {
+        try codec.decompress([1, 2, 3], expectedSize: 101, limit: 100)
+      }
+    }
+  }
+
   @Test func lzfseAbsurdBlockSizeIsRejectedBeforeWork() throws {
     // bvxn block claiming 4 GiB of output.
     let input: [UInt8] = Array("bvxn".utf8) + [0xFF, 0xFF, 0xFF, 0xFF, 0, 0, 0, 0] + Array("bvx$".utf8)
