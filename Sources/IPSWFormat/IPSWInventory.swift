@@ -312,8 +312,6 @@ extension IPSWInventory {
 
   /// Pretty, key-sorted JSON text.
   public func json(toolVersion: String) throws -> String {
-    let data = try JSONSerialization.data(
-      withJSONObject: jsonObject(toolVersion: toolVersion), options: [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes])
-    return String(decoding: data, as: UTF8.self)
+    JSONText.render(jsonObject(toolVersion: toolVersion))
   }
 }

@@ -64,3 +64,22 @@ struct InventoryTests {
     #expect(error.offset == Int(layout.dataOffsets["Firmware/junk.im4p"]!))
   }
 }
+
+@Suite("JSON text writer")
+struct JSONTextTests {
+  @Test("escapes, nulls, nesting and key order; round-trips through JSONSerialization")
+  func roundTrip() throws {
+    let tree: [String: Any] = [
+      "b": [1, "two\n\"quoted\"\\ \u{01}", NSNull(), true, false, UInt64.max, 1.5] as [Any], "a": [String: Any](),
+      "c": [Any](), "é": ["z": 0, "y": -3] as [String: Any],
+    ]
+    let inventoryLike = JSONText.render(tree)
+    let parsed = try #require(try JSONSerialization.jsonObject(with: Data(inventoryLike.utf8)) as? [String: Any])
+    let b = try #require(parsed["b"] as? [Any])
+    #expect(b[1] as? String == "two\n\"quoted\"\\ \u{01}")
+    #expect(b[2] is NSNull)
+    #expect((parsed["é"] as? [String: Any])?["y"] as? Int == -3)
+    let keys = inventoryLike.split(separator: "\n").filter { $0.hasPrefix("  \"") }.map { $0.dropFirst(3).prefix(1) }
+    #expect(keys == ["a", "b", "c", "é"])
+  }
+}
