@@ -79,7 +79,12 @@ let package = Package(
       name: "DiskImageTests", dependencies: ["DiskImage", "Codecs", "ImageAccess", "DiskImageTestSupport"]),
     .testTarget(
       name: "IPSWFormatTests",
-      dependencies: ["IPSWFormat", "IPSWTestSupport", "ImageAccess", "Codecs", "DiskImageTestSupport"],
+      dependencies: [
+        "IPSWFormat", "IPSWTestSupport", "ImageAccess", "Codecs", "DiskImage", "DiskImageTestSupport",
+        .product(name: "Crypto", package: "swift-crypto"),
+        .product(name: "SwiftASN1", package: "swift-asn1"),
+        .product(name: "X509", package: "swift-certificates"),
+      ],
       exclude: ["Vectors"]),
   ],
   swiftLanguageModes: [.v6]
