@@ -15,6 +15,8 @@ let package = Package(
   dependencies: [
     .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
     .package(url: "https://github.com/apple/swift-crypto", from: "4.5.2"),
+    .package(url: "https://github.com/apple/swift-asn1", from: "1.7.4"),
+    .package(url: "https://github.com/apple/swift-certificates", from: "1.21.1"),
   ],
   targets: [
     // image: read-only, memory-mapped evidence access and bounds-checked reading.
@@ -29,6 +31,20 @@ let package = Package(
     .target(name: "Codecs", dependencies: ["CZlib", "CBZip2", "CLZMA"]),
     // disk images: UDIF (DMG) expansion as a ByteSource; encrcdsa/AEA recognition.
     .target(name: "DiskImage", dependencies: ["ImageAccess", "Codecs"]),
+    // IPSW: ZIP over a mapping, BuildManifest/Restore.plist, IMG4 (IM4P/IM4M/IM4R).
+    .target(
+      name: "IPSWFormat",
+      dependencies: [
+        "ImageAccess",
+        "Codecs",
+        "CZlib",
+        "DiskImage",
+        .product(name: "Crypto", package: "swift-crypto"),
+        .product(name: "_CryptoExtras", package: "swift-crypto"),
+        .product(name: "SwiftASN1", package: "swift-asn1"),
+        .product(name: "X509", package: "swift-certificates"),
+      ]
+    ),
     // region map: classified byte runs, shared by the structure walk and the content scanner.
     .target(name: "RegionMap"),
     // container -> volumes -> extents: the APFS on-disk format.
@@ -42,7 +58,7 @@ let package = Package(
     .executableTarget(
       name: "ringo",
       dependencies: [
-        "ImageAccess", "APFSFormat", "Triage", "Reporting", "DiskImage", "BlockScan", "RegionMap",
+        "ImageAccess", "APFSFormat", "Triage", "Reporting", "DiskImage", "BlockScan", "RegionMap", "IPSWFormat",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ]
     ),
@@ -60,6 +76,11 @@ let package = Package(
       path: "Tools/bench"
     ),
     .executableTarget(
+      name: "ringo-ipsw-bench",
+      dependencies: ["IPSWFormat", "IPSWTestSupport", "ImageAccess"],
+      path: "Tools/ipsw-bench"
+    ),
+    .executableTarget(
       name: "ringo-dmg-bench",
       dependencies: ["ImageAccess", "Codecs", "DiskImage", "DiskImageTestSupport"],
       path: "Tools/dmg-bench"
@@ -68,13 +89,25 @@ let package = Package(
     // Test support: real material and peer tools; a tiny UDIF writer for edge-case images.
     .target(name: "TestSupport"),
     .target(name: "DiskImageTestSupport", dependencies: ["CZlib", "CBZip2", "CLZMA"]),
+    // Builders for IPSW-shaped test archives (ZIP writer with ZIP64, data descriptors and sparse entries, DER/IM4P,
+    // manifests); used by tests and the benchmark tool.
+    .target(name: "IPSWTestSupport", dependencies: ["IPSWFormat", "DiskImageTestSupport"]),
 
     .testTarget(name: "ImageAccessTests", dependencies: ["ImageAccess"]),
     .testTarget(name: "RegionMapTests", dependencies: ["RegionMap"]),
     .testTarget(
       name: "CodecsTests", dependencies: ["Codecs", "ImageAccess", "DiskImageTestSupport"], exclude: ["Vectors"]),
     // runs the built `ringo` binary on the fixtures (needs the executable built, which `swift build --build-tests` does).
-    .testTarget(name: "RingoCLITests"),
+    .testTarget(name: "RingoCLITests", dependencies: ["IPSWTestSupport"]),
+    .testTarget(
+      name: "IPSWFormatTests",
+      dependencies: [
+        "IPSWFormat", "IPSWTestSupport", "ImageAccess", "Codecs", "DiskImage", "DiskImageTestSupport",
+        .product(name: "Crypto", package: "swift-crypto"),
+        .product(name: "SwiftASN1", package: "swift-asn1"),
+        .product(name: "X509", package: "swift-certificates"),
+      ],
+      exclude: ["Vectors"]),
     .testTarget(
       name: "DiskImageTests", dependencies: ["DiskImage", "Codecs", "ImageAccess", "DiskImageTestSupport"]),
     .testTarget(

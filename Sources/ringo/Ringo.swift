@@ -30,6 +30,7 @@ struct Ringo: ParsableCommand {
       Map.self,
       DMG.self,
       Scan.self,
+      IPSWCommand.self,
     ]
   )
 
