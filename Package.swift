@@ -52,7 +52,8 @@ let package = Package(
     // content scan: classifies every block by its bytes (zero, text, compressed, encrypted, apfs-object).
     .target(name: "BlockScan", dependencies: ["ImageAccess", "RegionMap"]),
     // findings -> verdict: rules over the facts, and the report contract (ringo.triage/1).
-    .target(name: "Triage", dependencies: ["ImageAccess", "APFSFormat", "RegionMap", "DiskImage", "BlockScan"]),
+    .target(
+      name: "Triage", dependencies: ["ImageAccess", "APFSFormat", "RegionMap", "DiskImage", "BlockScan", "IPSWFormat"]),
     // report: renderers see only the TriageReport model, never a format module.
     .target(name: "Reporting", dependencies: ["Triage"]),
     .executableTarget(
@@ -127,7 +128,9 @@ let package = Package(
     ),
     .testTarget(
       name: "TriageTests",
-      dependencies: ["Triage", "Reporting", "APFSFormat", "ImageAccess", "TestSupport", "APFSForge"]),
+      dependencies: [
+        "Triage", "Reporting", "APFSFormat", "ImageAccess", "TestSupport", "APFSForge", "IPSWTestSupport",
+      ]),
     .testTarget(name: "CLITests", dependencies: ["ringo", "TestSupport"]),
   ],
   swiftLanguageModes: [.v6]

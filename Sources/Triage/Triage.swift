@@ -1,5 +1,6 @@
 import APFSFormat
 import BlockScan
+import IPSWFormat
 import ImageAccess
 import RegionMap
 
@@ -7,7 +8,8 @@ import RegionMap
 public enum Triage {
   /// The rules, in the order their findings appear.
   public static let rules: [any TriageRule] = [
-    LowFreeSpaceRule(), EncryptionRule(), CheckpointRule(), TruncatedImageRule(), ContentScanRule(),
+    LowFreeSpaceRule(), UpdateSpaceRule(), EncryptionRule(), CheckpointRule(), TruncatedImageRule(),
+    ContentScanRule(),
   ]
 
   /// Triages the evidence at `path`.
@@ -123,6 +125,26 @@ public enum Triage {
       }
     }
 
+    if let ipswPath = options.ipswPath {
+      do {
+        let ipsw = try IPSW(path: ipswPath)
+        for issue in ipsw.issues { errors.append(.init(code: "ipsw-\(issue.code)", offset: issue.offset, message: issue.description)) }
+        let capacity = IPSWFacts.capacityGB(containerBytes: facts.capacityBytes)
+        var kernel: KernelcacheFacts? = nil
+        do {
+          kernel = try ipsw.kernelcacheFacts()
+        } catch {
+          errors.append(.init(code: "ipsw-kernelcache", offset: nil, message: "kernelcache: \(error)"))
+        }
+        facts.ipsw = IPSWFacts(
+          path: ipswPath, productVersion: ipsw.buildManifest?.productVersion,
+          build: ipsw.buildManifest?.productBuildVersion, deviceCapacityGB: capacity,
+          estimate: ipsw.spaceEstimate(deviceCapacityGB: capacity), kernelcache: kernel)
+      } catch {
+        errors.append(.init(code: "ipsw-unreadable", offset: nil, message: "\(ipswPath): \(error)"))
+      }
+    }
+
     let findings = rules.flatMap { $0.findings(for: facts) }
     let verdict = VerdictRule.verdict(for: facts, findings: findings)
     return TriageReport(
@@ -135,6 +157,7 @@ public enum Triage {
       regions: facts.structureMap.map { regionsSection($0.map, runLimit: options.runLimit) }
         ?? facts.contentScan.map { regionsSection($0.regions, runLimit: options.runLimit) },
       contentScan: facts.contentScan.map { contentSection($0) },
+      ipsw: facts.ipsw.map { ipswSection($0) },
       findings: findings, verdict: verdict, errors: errors, language: options.language.rawValue)
   }
 
@@ -156,6 +179,15 @@ public enum Triage {
       runsTotal: scan.regions.runs.count, encryptedFraction: assessment.encryptedFraction,
       highEntropyFraction: assessment.highEntropyFraction, wholeImageEncrypted: assessment.isWholeImageEncrypted,
       entropyBar: EntropyGraph.terminalBar(scan.strip, width: 64))
+  }
+
+  static func ipswSection(_ i: IPSWFacts) -> TriageReport.IPSWSection {
+    .init(
+      path: i.path, productVersion: i.productVersion, build: i.build, deviceCapacityGB: i.deviceCapacityGB,
+      estimatedNeedBytes: i.estimate?.estimatedBytes, estimateSources: i.estimate?.sources ?? [],
+      kernelcacheType: i.kernelcache?.im4pType, kernelcacheFormat: i.kernelcache.map { "\($0.payloadFormat)" },
+      kernelcacheEncrypted: i.kernelcache?.isEncrypted, kernelcachePersonalized: i.kernelcache?.personalize,
+      kernelVersion: i.kernelcache?.kernelVersion)
   }
 
   static func reportError(_ error: ParseError) -> TriageReport.ReportError {

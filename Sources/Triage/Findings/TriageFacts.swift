@@ -1,5 +1,6 @@
 import APFSFormat
 import BlockScan
+import IPSWFormat
 import ImageAccess
 
 /// What the rules look at: the opened evidence and, when one was found, the container.
@@ -19,6 +20,8 @@ public struct TriageFacts: Sendable {
   public var contentScan: ScanResult?
   /// Where structure and content disagree, when both maps exist.
   public var mapComparison: MapComparison?
+  /// The IPSW the device was updating to (`--ipsw`), its space estimate and kernelcache facts.
+  public var ipsw: IPSWFacts?
 
   /// The census of `volume`, when its tree was walked to the end.
   public func completeCensus(_ volume: APFSSuperblock) -> VolumeCensus? {
@@ -69,6 +72,8 @@ public struct TriageOptions: Sendable {
   public var runLimit = 100_000
   /// Scan the bytes: `true` always, `false` never, `nil` only when no container is found.
   public var scan: Bool? = nil
+  /// The IPSW the device tried to install (`--ipsw FILE`).
+  public var ipswPath: String? = nil
   public var minFree: MinFreeThreshold = .standard
   public var language: Language = .en
   public init() {}
@@ -128,4 +133,25 @@ extension String {
 /// One rule: looks at the facts and returns its findings (one rule per file under Rules/).
 public protocol TriageRule: Sendable {
   func findings(for facts: TriageFacts) -> [TriageReport.Finding]
+}
+
+/// What triage takes from an IPSW: version, the update's estimated space need, and the kernelcache's facts.
+public struct IPSWFacts: Sendable {
+  public var path: String
+  public var productVersion: String?
+  public var build: String?
+  /// Marketing capacity (GB) assumed for the device, from the container size.
+  public var deviceCapacityGB: Int
+  public var estimate: SpaceEstimate?
+  public var kernelcache: KernelcacheFacts?
+
+  /// The marketing capacity of a device whose data container spans `bytes`: the smallest power of two (in GB of
+  /// 10^9 bytes) not below it, at least 1. iPhones sell as 16, 32, 64, 128 GB ...; the container is a little
+  /// smaller than the label.
+  public static func capacityGB(containerBytes: UInt64) -> Int {
+    let gb = Double(containerBytes) / 1e9
+    var capacity = 1
+    while Double(capacity) < gb, capacity < 1 << 20 { capacity *= 2 }
+    return capacity
+  }
 }

@@ -12,6 +12,8 @@ public struct TriageReport: Sendable, Encodable {
   public var regions: Regions?
   /// The content scan's totals (an added field; `regions` holds the content runs when no structure map exists).
   public var contentScan: ContentScan? = nil
+  /// The IPSW given with `--ipsw` (an added field).
+  public var ipsw: IPSWSection? = nil
   public var findings: [Finding]
   public var verdict: Verdict
   public var errors: [ReportError]
@@ -176,6 +178,41 @@ public struct TriageReport: Sendable, Encodable {
     }
   }
 
+  public struct IPSWSection: Sendable, Encodable {
+    public var path: String
+    public var productVersion: String?
+    public var build: String?
+    public var deviceCapacityGB: Int
+    public var estimatedNeedBytes: UInt64?
+    public var estimateSources: [String]
+    public var kernelcacheType: String?
+    public var kernelcacheFormat: String?
+    public var kernelcacheEncrypted: Bool?
+    public var kernelcachePersonalized: Bool?
+    public var kernelVersion: String?
+    enum CodingKeys: String, CodingKey {
+      case path, productVersion = "product_version", build, deviceCapacityGB = "device_capacity_gb"
+      case estimatedNeedBytes = "estimated_need_bytes", estimateSources = "estimate_sources"
+      case kernelcacheType = "kernelcache_type", kernelcacheFormat = "kernelcache_format"
+      case kernelcacheEncrypted = "kernelcache_encrypted", kernelcachePersonalized = "kernelcache_personalized"
+      case kernelVersion = "kernel_version"
+    }
+    public func encode(to encoder: any Encoder) throws {
+      var c = encoder.container(keyedBy: CodingKeys.self)
+      try c.encode(path, forKey: .path)
+      try c.encode(productVersion, forKey: .productVersion)
+      try c.encode(build, forKey: .build)
+      try c.encode(deviceCapacityGB, forKey: .deviceCapacityGB)
+      try c.encode(estimatedNeedBytes, forKey: .estimatedNeedBytes)
+      try c.encode(estimateSources, forKey: .estimateSources)
+      try c.encode(kernelcacheType, forKey: .kernelcacheType)
+      try c.encode(kernelcacheFormat, forKey: .kernelcacheFormat)
+      try c.encode(kernelcacheEncrypted, forKey: .kernelcacheEncrypted)
+      try c.encode(kernelcachePersonalized, forKey: .kernelcachePersonalized)
+      try c.encode(kernelVersion, forKey: .kernelVersion)
+    }
+  }
+
   public struct ContentScan: Sendable, Encodable {
     public var blockSize: Int
     public var scannedBytes: Int
@@ -251,7 +288,7 @@ public struct TriageReport: Sendable, Encodable {
 
   enum CodingKeys: String, CodingKey {
     case schema, tool, evidence, container, regions, findings, verdict, errors, language
-    case contentScan = "content_scan"
+    case contentScan = "content_scan", ipsw
   }
   public func encode(to encoder: any Encoder) throws {
     var c = encoder.container(keyedBy: CodingKeys.self)
@@ -265,6 +302,7 @@ public struct TriageReport: Sendable, Encodable {
     try c.encode(errors, forKey: .errors)
     try c.encode(language, forKey: .language)
     try c.encode(contentScan, forKey: .contentScan)
+    try c.encode(ipsw, forKey: .ipsw)
   }
 }
 

@@ -83,7 +83,8 @@ public enum VerdictRule {
     let users = facts.userDataVolumes
     let perFile = users.filter { $0.encryption == .perFile }
     let onekey = users.filter { $0.encryption == .onekey }
-    let lowSpace = findings.first { $0.code == "low-free-space" && $0.volume == nil }
+    let lowSpace = findings.first { $0.code == "update-space-shortfall" }
+      ?? findings.first { $0.code == "low-free-space" && $0.volume == nil }
     var reasons: [String] = []
     let bs = UInt64(container.blockSize)
     func describe(_ v: APFSSuperblock) -> String {
@@ -138,6 +139,24 @@ public enum VerdictRule {
           + "はファイルごとのデータ保護を使っており、各ファイルの鍵はクラス鍵でラップされています。"
           + lockedPerFile.map(measured).joined()))
       reasons.append(contentsOf: Explanations.vendorChain(lang))
+      if let kernel = facts.ipsw?.kernelcache {
+        reasons.append(lang.pick(
+          "In the IPSW given (\(facts.ipsw?.productVersion ?? "?")), the kernel is an IM4P of type "
+            + "\(kernel.im4pType) (\(kernel.payloadFormat)"
+            + (kernel.kernelVersion.map { ", \"\($0)\"" } ?? "") + ")"
+            + (kernel.personalize == true ? ", listed in BuildManifest with Personalize: it boots only with an "
+              + "IM4M ticket Apple signs for this device's ECID and current nonce" : "")
+            + (kernel.isEncrypted ? "; its payload carries a KBAG, so it is encrypted with the device-class GID "
+              + "key inside the application processor" : "") + ". A modified or third-party kernel has another "
+            + "digest and no Apple signature, so the Boot ROM chain refuses it.",
+          "指定された IPSW（\(facts.ipsw?.productVersion ?? "?")）のカーネルは種類 \(kernel.im4pType) の IM4P です"
+            + "（\(kernel.payloadFormat)" + (kernel.kernelVersion.map { "、「\($0)」" } ?? "") + "）"
+            + (kernel.personalize == true ? "。BuildManifest で Personalize 指定されており、この端末の ECID と"
+              + "現在のノンスに対して Apple が署名した IM4M チケットがなければ起動しません" : "")
+            + (kernel.isEncrypted ? "。ペイロードには KBAG があり、アプリケーションプロセッサ内の GID 鍵で"
+              + "暗号化されています" : "") + "。改変したカーネルや第三者のカーネルはダイジェストが異なり Apple の署名も"
+            + "ないため、Boot ROM からの起動連鎖が拒否します。"))
+      }
       var advice = Explanations.vendorAdvice(lang)
       if lowSpace != nil {
         advice.insert(lang.pick(

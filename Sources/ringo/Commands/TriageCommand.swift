@@ -47,6 +47,9 @@ struct TriageCommand: ParsableCommand {
     help: "Scan the bytes (content classes, whole-image encryption); by default only when no container is found.")
   var scan: Bool?
 
+  @Option(help: "The IPSW the device tried to install: adds the update's space need and its kernel facts.")
+  var ipsw: String?
+
   @Option(
     help: ArgumentHelp(
       "Free-space threshold for low-free-space: bytes (e.g. 2GiB, 500M, 1073741824) or a percentage (e.g. 5%).",
@@ -69,6 +72,7 @@ struct TriageCommand: ParsableCommand {
     var options = TriageOptions()
     options.hash = !noHash
     options.scan = scan
+    options.ipswPath = ipsw
     options.language = Language(rawValue: lang) ?? .en
     if let minFree, let parsed = MinFreeThreshold(parsing: minFree) { options.minFree = parsed }
     let report: TriageReport
