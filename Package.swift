@@ -131,7 +131,7 @@ let package = Package(
       dependencies: [
         "Triage", "Reporting", "APFSFormat", "ImageAccess", "TestSupport", "APFSForge", "IPSWTestSupport",
       ]),
-    .testTarget(name: "CLITests", dependencies: ["ringo", "TestSupport"]),
+    .testTarget(name: "CLITests", dependencies: ["ringo", "TestSupport", "IPSWTestSupport"]),
   ],
   swiftLanguageModes: [.v6]
 )

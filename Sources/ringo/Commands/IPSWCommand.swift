@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import IPSWFormat
 import ImageAccess
+import Triage
 
 extension Ringo {
   /// `ringo ipsw FILE` (inventory) and `ringo ipsw extract`, `ringo ipsw img4`.
@@ -65,9 +66,35 @@ extension Ringo.IPSWCommand {
         options.ticket = try image.read(0..<image.byteCount)
       }
       let inventory = IPSWInventory(ipsw: ipsw, path: file, options: options)
+      // The APFS volumes of the root filesystem, read through DiskImage and the APFS layer.
+      var volumes: [[String: Any]]? = nil
+      var volumeError: String? = nil
+      do {
+        if case let .udif(dmg)? = try ipsw.openRootFilesystem(),
+          let summary = try ContainerLocator.volumeSummary(in: dmg)
+        {
+          volumes = summary.map {
+            ["name": $0.name, "role": $0.role, "encryption": $0.encryption, "allocated_bytes": $0.allocatedBytes]
+          }
+        }
+      } catch {
+        volumeError = "\(error)"
+      }
       switch format {
-      case .json: print(try inventory.json(toolVersion: RingoVersion.string))
-      case .text: print(IPSWText.render(inventory))
+      case .json:
+        var object = inventory.jsonObject(toolVersion: RingoVersion.string)
+        object["root_filesystem_volumes"] = volumes.map { $0 as Any } ?? NSNull()
+        if let volumeError { object["root_filesystem_error"] = volumeError }
+        print(JSONText.render(object), terminator: "")
+      case .text:
+        print(IPSWText.render(inventory))
+        if let volumes {
+          print("root filesystem volumes (APFS):")
+          for v in volumes {
+            print("  \(v["name"]!)  role \(v["role"]!)  encryption \(v["encryption"]!)  allocated \(v["allocated_bytes"]!) bytes")
+          }
+        }
+        if let volumeError { print("root filesystem: \(volumeError)") }
       }
     }
   }

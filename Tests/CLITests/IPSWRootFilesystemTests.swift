@@ -1,0 +1,26 @@
+import Foundation
+import IPSWTestSupport
+import TestSupport
+import Testing
+
+/// `ringo ipsw` reads the APFS root filesystem inside the IPSW's DMG (here the real hdiutil-made APFS DMG fixture).
+@Suite struct IPSWRootFilesystemTests {
+  @Test func rootFilesystemVolumesAreListed() throws {
+    var builder = IPSWBuilder()
+    let dmg = try Data(contentsOf: URL(fileURLWithPath: try RealImages.fixture("dmg/hdimac_test-disk-image-apfs.dmg")))
+    builder.rootFilesystem = ("096-00000-001.dmg", UInt64(dmg.count))
+    builder.rootFilesystemBytes = [UInt8](dmg)
+    let path = try Scratch.file([], name: "root.ipsw")
+    try FileManager.default.removeItem(atPath: path)
+    try builder.write(to: path)
+    let (status, text) = try CLITests.run(["ipsw", "--skip-digests", path])
+    #expect(status == 0, "\(text)")
+    #expect(text.contains("root filesystem volumes (APFS):"))
+    #expect(text.contains("test-disk-image-apfs  role none  encryption none  allocated 32768 bytes"))
+    let (jsonStatus, json) = try CLITests.run(["ipsw", "--skip-digests", "--format", "json", path])
+    #expect(jsonStatus == 0)
+    let object = try JSONSerialization.jsonObject(with: Data(json.utf8)) as? [String: Any]
+    let volumes = object?["root_filesystem_volumes"] as? [[String: Any]]
+    #expect(volumes?.first?["name"] as? String == "test-disk-image-apfs")
+  }
+}
