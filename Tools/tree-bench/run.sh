@@ -13,7 +13,7 @@ work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 image="$work/many.img"
 "$forge" "$image" --preset many --files "$files" --manifest "$work/manifest.json" >/dev/null 2>&1
-apsb=$("$ringo" ls "$image" / >/dev/null 2>&1; pstat "$image" | awk '/APSB Block Number/ {print $4; exit}')
+apsb=$("$ringo" ls "$image" / >/dev/null 2>&1; pstat "$image" | awk '/APSB Block Number/ {print $NF; exit}')
 echo "image: forged 'many' preset, $files files ($(du -h "$image" | cut -f1) allocated)"
 run() {  # label, output file, command...
   local label=$1 out=$2; shift 2
