@@ -122,7 +122,7 @@ public struct ContentScanner: Sendable {
           message: byteCount == 0 ? "the image is empty (0 bytes): nothing to scan" : "no bytes to scan in the given ranges"))
       return ScanResult(
         regions: RegionMap(source: .content), scannedBytes: 0, blockSize: options.blockSize, blockCounts: [:],
-        strip: EntropyStrip(points: [], scannedBytes: 0), errors: errors, threads: threads)
+        strip: EntropyStrip(points: [], scannedBytes: 0), errors: errors, threads: threads, fillBytes: 0)
     }
     var jobs: [WindowJob] = []
     var scanPosition = 0
@@ -210,6 +210,7 @@ public struct ContentScanner: Sendable {
     var bytes = [Int](repeating: 0, count: layout.points)
     var mins = [Double](repeating: .infinity, count: layout.points)
     var maxs = [Double](repeating: -.infinity, count: layout.points)
+    var fillBytes = 0
     var carryOrigin: Int?  // signature offset whose run reaches the end of the previous window
     var previousEnd = -1
     for (index, window) in windows.enumerated() {
@@ -233,6 +234,7 @@ public struct ContentScanner: Sendable {
         for run in window.runs { map.append(run.regionClass, offset: run.offset, length: run.length) }
       }
       for i in 0..<ContentClass.count { counts[i] += window.blockCounts[i] }
+      fillBytes += window.fillBytes
       if let own = window.carryOriginAtEnd {
         carryOrigin = own
       } else if let origin, window.leadingRunEnd == job.range.upperBound {
@@ -255,7 +257,7 @@ public struct ContentScanner: Sendable {
     let strip = Self.strip(map: map, jobs: jobs, layout: layout, sums: sums, bytes: bytes, mins: mins, maxs: maxs)
     return ScanResult(
       regions: map, scannedBytes: total, blockSize: options.blockSize, blockCounts: blockCounts, strip: strip,
-      errors: errors, threads: threads)
+      errors: errors, threads: threads, fillBytes: fillBytes)
   }
 
   /// Builds strip points; class bytes come from the final map (after the carry relabelling), split at point edges.
@@ -343,6 +345,8 @@ struct WindowResult: Sendable {
   var binMaxs: [Double] = []
   /// End of the high-entropy run that starts at the window's first byte, if the first block is high-entropy.
   var leadingRunEnd: Int?
+  /// Bytes in non-zero blocks made of one repeated byte value.
+  var fillBytes = 0
   /// When the window's last block belongs to a high-entropy run that a signature marked: the signature's offset.
   var carryOriginAtEnd: Int?
   var error: ScanError?

@@ -77,6 +77,7 @@ struct WindowClassifier {
         continue
       }
       let stats = BlockStats(of: block, scratch: scratch)
+      if stats.entropy == 0 { result.fillBytes += length }  // one repeated non-zero byte, e.g. erased flash (0xFF)
       let signature = CompressedSignature.match(block)
       guard options.useRunContext, policy.isHighEntropy(stats) else {
         closeRun()
