@@ -14,7 +14,8 @@ public struct ScanOptions: Sendable, Equatable {
   public var blockSize = 4096
   /// Worker threads; 0 means one per online core.
   public var threads = 0
-  /// Bytes mapped and classified as one unit of work; rounded down to a multiple of ``blockSize``. Results do not
+  /// Bytes mapped and classified as one unit of work; rounded down to a multiple of ``blockSize``, at most 1 GiB,
+  /// at least one block. Results do not
   /// depend on the thread count, but they do depend on this (run context stops at window edges except for the
   /// signature carry, see ``ContentScanner``).
   public var windowSize = 8 << 20
@@ -74,7 +75,7 @@ public struct ContentScanner: Sendable {
         code: "invalid-option", offset: nil, length: 0, message: "strip points \(o.stripPoints) is invalid")
     }
     o.aggregateBlocks = max(1, min(o.aggregateBlocks, 1 << 16))
-    let blocks = max(1, o.windowSize / o.blockSize)
+    let blocks = max(1, min(o.windowSize, 1 << 30) / o.blockSize)  // at most 1 GiB mapped per thread
     let (window, overflow) = blocks.multipliedReportingOverflow(by: o.blockSize)
     o.windowSize = overflow ? o.blockSize : window
     self.options = o
