@@ -100,7 +100,8 @@ public struct BlockStats: Sendable, Equatable {
     }
   }
 
-  /// Statistics of `bytes`, using a caller-provided 256-counter scratch histogram (so a driver allocates it once).
+  /// Statistics of `bytes`, using a caller-provided scratch of ``BlockKernels/histogramScratchCount`` counters (so a
+  /// driver allocates it once); its first 256 counters hold the block's histogram afterwards.
   @inlinable
   public init(of bytes: UnsafeRawBufferPointer, scratch: UnsafeMutableBufferPointer<UInt32>) {
     BlockKernels.histogram(bytes, into: scratch)

@@ -145,7 +145,7 @@ public struct ContentScanner: Sendable {
     let options = self.options
     let jobList = jobs
     let work: @Sendable (Int) -> Void = { _ in
-      let scratch = UnsafeMutableBufferPointer<UInt32>.allocate(capacity: 256)
+      let scratch = UnsafeMutableBufferPointer<UInt32>.allocate(capacity: BlockKernels.histogramScratchCount)
       let aggregate = UnsafeMutableBufferPointer<UInt64>.allocate(capacity: 256)
       defer {
         scratch.deallocate()

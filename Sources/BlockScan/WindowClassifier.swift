@@ -6,7 +6,7 @@ struct WindowClassifier {
   let options: ScanOptions
   let job: ContentScanner.WindowJob
   let layout: StripLayout
-  let scratch: UnsafeMutableBufferPointer<UInt32>  // 256 counters, owned by the worker
+  let scratch: UnsafeMutableBufferPointer<UInt32>  // histogram scratch (1024 counters), owned by the worker
   let aggregate: UnsafeMutableBufferPointer<UInt64>  // 256 counters, owned by the worker
   var result = WindowResult()
   let randomLimit: Double

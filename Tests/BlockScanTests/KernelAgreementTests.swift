@@ -67,7 +67,7 @@ import Testing
 
   @Test func blockStatsMatchReference() {
     for input in Self.inputs() {
-      let scratch = UnsafeMutableBufferPointer<UInt32>.allocate(capacity: 256)
+      let scratch = UnsafeMutableBufferPointer<UInt32>.allocate(capacity: BlockKernels.histogramScratchCount)
       defer { scratch.deallocate() }
       let fast = input.withUnsafeBytes { BlockStats(of: $0, scratch: scratch) }
       let reference = ReferenceKernels.blockStats(input)
