@@ -2,11 +2,12 @@
 # Installs what the test suite needs on a fresh Debian machine of this project's kind, then fetches the real APFS
 # test images into a cache outside git. Safe to run again: installed packages and cached images are kept.
 #   peers:   apfsprogs (mkapfs, apfsck), libfsapfs-utils (fsapfsinfo), sleuthkit (pstat, fls), 7zip, unzip, ent,
-#            binwalk, fdisk (sfdisk, to build GPT disks with a real partitioner)
+#            binwalk, fdisk (sfdisk, to build GPT disks with a real partitioner); gzip, xz-utils, bzip2, sqlite3,
+#            openssl (the content scanner's labelled accuracy corpus)
 #   libs:    libz-dev, liblzma-dev, libbz2-dev (system-library targets)
 #   python:  jsonschema (validates every report against ../shared/docs/report-schema.json)
 set -euo pipefail
-packages=(apfsprogs libfsapfs-utils sleuthkit 7zip unzip ent binwalk fdisk libz-dev liblzma-dev libbz2-dev
+packages=(apfsprogs libfsapfs-utils sleuthkit 7zip unzip ent binwalk fdisk libz-dev liblzma-dev libbz2-dev gzip xz-utils bzip2 sqlite3 openssl
           python3-jsonschema)
 missing=()
 for p in "${packages[@]}"; do

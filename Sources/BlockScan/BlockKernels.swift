@@ -149,41 +149,41 @@ public enum BlockKernels {
     return r >= m ? r &- m : r
   }
 
-  /// Counts each byte value of `bytes` into `histogram` (256 counters, overwritten).
+  /// Counts each byte value of `bytes` into `histogram[0..<256]`.
   ///
-  /// Four interleaved sub-histograms on the stack hide the store-to-load dependency when neighbouring bytes are equal;
-  /// they are summed at the end.
-  /// - Precondition: `histogram.count >= 256`, and `bytes.count < 2^32`.
-  /// - Complexity: O(n), no heap allocation.
+  /// Four interleaved sub-histograms hide the store-to-load dependency when neighbouring bytes are equal; they live
+  /// in `histogram[0..<1024]` (the caller's scratch, so the kernel allocates nothing) and are summed into the first
+  /// 256 counters at the end.
+  /// - Precondition: `histogram.count >= 1024`, and `bytes.count < 2^32`.
+  /// - Complexity: O(n), no allocation.
   @inlinable
   public static func histogram(_ bytes: UnsafeRawBufferPointer, into histogram: UnsafeMutableBufferPointer<UInt32>) {
-    precondition(histogram.count >= 256, "histogram needs 256 counters")  // programmer error
-    withUnsafeTemporaryAllocation(of: UInt32.self, capacity: 1024) { tables in
-      tables.initialize(repeating: 0)
-      let t = tables.baseAddress!
-      let n = bytes.count
-      var i = 0
-      while i &+ 8 <= n {
-        let w = bytes.loadUnaligned(fromByteOffset: i, as: UInt64.self)
-        t[Int(truncatingIfNeeded: w & 0xFF)] &+= 1
-        t[256 &+ Int(truncatingIfNeeded: (w &>> 8) & 0xFF)] &+= 1
-        t[512 &+ Int(truncatingIfNeeded: (w &>> 16) & 0xFF)] &+= 1
-        t[768 &+ Int(truncatingIfNeeded: (w &>> 24) & 0xFF)] &+= 1
-        t[Int(truncatingIfNeeded: (w &>> 32) & 0xFF)] &+= 1
-        t[256 &+ Int(truncatingIfNeeded: (w &>> 40) & 0xFF)] &+= 1
-        t[512 &+ Int(truncatingIfNeeded: (w &>> 48) & 0xFF)] &+= 1
-        t[768 &+ Int(truncatingIfNeeded: w &>> 56)] &+= 1
-        i &+= 8
-      }
-      while i < n {
-        t[Int(bytes[i])] &+= 1
-        i &+= 1
-      }
-      let out = histogram.baseAddress!
-      for v in 0..<256 {
-        out[v] = t[v] &+ t[256 &+ v] &+ t[512 &+ v] &+ t[768 &+ v]
-      }
-      tables.deinitialize()
+    precondition(histogram.count >= histogramScratchCount, "histogram needs 1024 counters of scratch")  // programmer error
+    let t = histogram.baseAddress!
+    t.update(repeating: 0, count: histogramScratchCount)
+    let n = bytes.count
+    var i = 0
+    while i &+ 8 <= n {
+      let w = bytes.loadUnaligned(fromByteOffset: i, as: UInt64.self)
+      t[Int(truncatingIfNeeded: w & 0xFF)] &+= 1
+      t[256 &+ Int(truncatingIfNeeded: (w &>> 8) & 0xFF)] &+= 1
+      t[512 &+ Int(truncatingIfNeeded: (w &>> 16) & 0xFF)] &+= 1
+      t[768 &+ Int(truncatingIfNeeded: (w &>> 24) & 0xFF)] &+= 1
+      t[Int(truncatingIfNeeded: (w &>> 32) & 0xFF)] &+= 1
+      t[256 &+ Int(truncatingIfNeeded: (w &>> 40) & 0xFF)] &+= 1
+      t[512 &+ Int(truncatingIfNeeded: (w &>> 48) & 0xFF)] &+= 1
+      t[768 &+ Int(truncatingIfNeeded: w &>> 56)] &+= 1
+      i &+= 8
+    }
+    while i < n {
+      t[Int(bytes[i])] &+= 1
+      i &+= 1
+    }
+    for v in 0..<256 {  // in place: t[v] is read before it is written, and t[256...] only read
+      t[v] = t[v] &+ t[256 &+ v] &+ t[512 &+ v] &+ t[768 &+ v]
     }
   }
+
+  /// Counters a ``histogram(_:into:)`` scratch buffer must hold.
+  public static let histogramScratchCount = 1024
 }

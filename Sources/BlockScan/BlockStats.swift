@@ -52,15 +52,39 @@ public struct BlockStats: Sendable, Equatable {
     var high = 0
     for v in 0x80...0xFF { high &+= Int(h[v]) }
     var sumSquares: UInt64 = 0
-    var sumCLogC = 0.0
-    let table = EntropyTable.cLog2c
-    table.withUnsafeBufferPointer { t in
-      for v in 0..<256 {
-        let c = Int(h[v])
-        sumSquares &+= UInt64(c) &* UInt64(c)  // c <= 2^32, and 256 of them: fits for blocks < 2^28 bytes
-        sumCLogC += c < t.count ? t[c] : Double(c) * log2(Double(c))
+    // Four separate sums break the chain of dependent floating-point adds (about 4x faster than one sum).
+    var s0 = 0.0
+    var s1 = 0.0
+    var s2 = 0.0
+    var s3 = 0.0
+    var outside = false  // a count beyond the table (blocks over 64 KiB): recomputed below with log2
+    EntropyTable.cLog2c.withUnsafeBufferPointer { t in
+      let limit = t.count
+      var v = 0
+      while v < 256 {
+        let c0 = Int(h[v])
+        let c1 = Int(h[v &+ 1])
+        let c2 = Int(h[v &+ 2])
+        let c3 = Int(h[v &+ 3])
+        // Each c <= 2^32 and there are 256 of them: the sum of squares fits for blocks below 2^28 bytes.
+        sumSquares &+= UInt64(c0) &* UInt64(c0) &+ UInt64(c1) &* UInt64(c1) &+ UInt64(c2) &* UInt64(c2)
+        sumSquares &+= UInt64(c3) &* UInt64(c3)
+        if c0 < limit, c1 < limit, c2 < limit, c3 < limit {
+          s0 += t[c0]
+          s1 += t[c1]
+          s2 += t[c2]
+          s3 += t[c3]
+        } else {
+          outside = true
+        }
+        v &+= 4
       }
     }
+    if outside {
+      (s0, s1, s2, s3) = (0, 0, 0, 0)
+      for v in 0..<256 where h[v] > 0 { s0 += Double(h[v]) * log2(Double(h[v])) }
+    }
+    let sumCLogC = (s0 + s1) + (s2 + s3)
     let n = Double(byteCount)
     self.byteCount = byteCount
     self.zeroBytes = Int(h[0])
@@ -76,7 +100,8 @@ public struct BlockStats: Sendable, Equatable {
     }
   }
 
-  /// Statistics of `bytes`, using a caller-provided 256-counter scratch histogram (so a driver allocates it once).
+  /// Statistics of `bytes`, using a caller-provided scratch of ``BlockKernels/histogramScratchCount`` counters (so a
+  /// driver allocates it once); its first 256 counters hold the block's histogram afterwards.
   @inlinable
   public init(of bytes: UnsafeRawBufferPointer, scratch: UnsafeMutableBufferPointer<UInt32>) {
     BlockKernels.histogram(bytes, into: scratch)

@@ -14,7 +14,8 @@ public struct ScanOptions: Sendable, Equatable {
   public var blockSize = 4096
   /// Worker threads; 0 means one per online core.
   public var threads = 0
-  /// Bytes mapped and classified as one unit of work; rounded down to a multiple of ``blockSize``. Results do not
+  /// Bytes mapped and classified as one unit of work; rounded down to a multiple of ``blockSize``, at most 1 GiB,
+  /// at least one block. Results do not
   /// depend on the thread count, but they do depend on this (run context stops at window edges except for the
   /// signature carry, see ``ContentScanner``).
   public var windowSize = 8 << 20
@@ -74,7 +75,7 @@ public struct ContentScanner: Sendable {
         code: "invalid-option", offset: nil, length: 0, message: "strip points \(o.stripPoints) is invalid")
     }
     o.aggregateBlocks = max(1, min(o.aggregateBlocks, 1 << 16))
-    let blocks = max(1, o.windowSize / o.blockSize)
+    let blocks = max(1, min(o.windowSize, 1 << 30) / o.blockSize)  // at most 1 GiB mapped per thread
     let (window, overflow) = blocks.multipliedReportingOverflow(by: o.blockSize)
     o.windowSize = overflow ? o.blockSize : window
     self.options = o
@@ -122,7 +123,7 @@ public struct ContentScanner: Sendable {
           message: byteCount == 0 ? "the image is empty (0 bytes): nothing to scan" : "no bytes to scan in the given ranges"))
       return ScanResult(
         regions: RegionMap(source: .content), scannedBytes: 0, blockSize: options.blockSize, blockCounts: [:],
-        strip: EntropyStrip(points: [], scannedBytes: 0), errors: errors, threads: threads)
+        strip: EntropyStrip(points: [], scannedBytes: 0), errors: errors, threads: threads, fillBytes: 0)
     }
     var jobs: [WindowJob] = []
     var scanPosition = 0
@@ -144,7 +145,7 @@ public struct ContentScanner: Sendable {
     let options = self.options
     let jobList = jobs
     let work: @Sendable (Int) -> Void = { _ in
-      let scratch = UnsafeMutableBufferPointer<UInt32>.allocate(capacity: 256)
+      let scratch = UnsafeMutableBufferPointer<UInt32>.allocate(capacity: BlockKernels.histogramScratchCount)
       let aggregate = UnsafeMutableBufferPointer<UInt64>.allocate(capacity: 256)
       defer {
         scratch.deallocate()
@@ -210,6 +211,7 @@ public struct ContentScanner: Sendable {
     var bytes = [Int](repeating: 0, count: layout.points)
     var mins = [Double](repeating: .infinity, count: layout.points)
     var maxs = [Double](repeating: -.infinity, count: layout.points)
+    var fillBytes = 0
     var carryOrigin: Int?  // signature offset whose run reaches the end of the previous window
     var previousEnd = -1
     for (index, window) in windows.enumerated() {
@@ -233,6 +235,7 @@ public struct ContentScanner: Sendable {
         for run in window.runs { map.append(run.regionClass, offset: run.offset, length: run.length) }
       }
       for i in 0..<ContentClass.count { counts[i] += window.blockCounts[i] }
+      fillBytes += window.fillBytes
       if let own = window.carryOriginAtEnd {
         carryOrigin = own
       } else if let origin, window.leadingRunEnd == job.range.upperBound {
@@ -255,7 +258,7 @@ public struct ContentScanner: Sendable {
     let strip = Self.strip(map: map, jobs: jobs, layout: layout, sums: sums, bytes: bytes, mins: mins, maxs: maxs)
     return ScanResult(
       regions: map, scannedBytes: total, blockSize: options.blockSize, blockCounts: blockCounts, strip: strip,
-      errors: errors, threads: threads)
+      errors: errors, threads: threads, fillBytes: fillBytes)
   }
 
   /// Builds strip points; class bytes come from the final map (after the carry relabelling), split at point edges.
@@ -343,6 +346,8 @@ struct WindowResult: Sendable {
   var binMaxs: [Double] = []
   /// End of the high-entropy run that starts at the window's first byte, if the first block is high-entropy.
   var leadingRunEnd: Int?
+  /// Bytes in non-zero blocks made of one repeated byte value.
+  var fillBytes = 0
   /// When the window's last block belongs to a high-entropy run that a signature marked: the signature's offset.
   var carryOriginAtEnd: Int?
   var error: ScanError?

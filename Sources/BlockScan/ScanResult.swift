@@ -63,6 +63,9 @@ public struct ScanResult: Sendable {
   public var errors: [ScanError]
   /// Threads the scan ran on.
   public var threads: Int
+  /// Bytes in non-zero blocks made of a single repeated byte value (erased flash reads as 0xFF). They keep their
+  /// class in the map (`unknown`, or `text` for spaces) and are left out of the encryption assessment.
+  public var fillBytes: Int
 
   /// Bytes per class (equal to `regions.summary`).
   public var bytesByClass: [RegionClass: Int] { regions.summary }
@@ -72,7 +75,7 @@ public struct ScanResult: Sendable {
 
   /// Whether the image is almost entirely ciphertext, with the figures the decision rests on.
   public func encryptionAssessment() -> EncryptionAssessment {
-    EncryptionAssessment(bytesByClass: bytesByClass, scannedBytes: scannedBytes)
+    EncryptionAssessment(bytesByClass: bytesByClass, scannedBytes: scannedBytes, fillBytes: fillBytes)
   }
 }
 
@@ -80,9 +83,10 @@ public struct ScanResult: Sendable {
 ///
 /// A dump of a device whose storage is encrypted by a hardware key (iPhone NAND, T2/Apple-silicon Mac SSD read off
 /// the chips) looks like uniformly random bytes from start to end, apart from zeroed or erased areas. The test:
-/// at least ``minimumEncryptedFraction`` (90 %) of the non-zero scanned bytes are `encrypted`, and at least
-/// ``minimumNonZeroBytes`` (1 MiB) of them exist. Zero blocks are left out because trimmed or never-written areas are
-/// zero whatever the encryption. Content classed `compressed` counts against the verdict: the scanner calls random
+/// at least ``minimumEncryptedFraction`` (90 %) of the data bytes are `encrypted`, and at least
+/// ``minimumNonZeroBytes`` (1 MiB) of data exist. Data bytes are the scanned bytes minus `zero` blocks and minus
+/// single-value fill blocks (``ScanResult/fillBytes``, e.g. erased NAND pages of 0xFF), because trimmed, erased or
+/// never-written areas look like that whatever the encryption. Content classed `compressed` counts against the verdict: the scanner calls random
 /// data compressed about once per 10 000 blocks, far below the 10 % margin.
 public struct EncryptionAssessment: Sendable, Equatable {
   public static let minimumEncryptedFraction = 0.90
@@ -90,25 +94,29 @@ public struct EncryptionAssessment: Sendable, Equatable {
 
   public var scannedBytes: Int
   public var zeroBytes: Int
+  /// Bytes of non-zero single-value blocks, left out like zeros.
+  public var fillBytes: Int
+  /// Scanned bytes minus zero and fill bytes: the data the fractions are taken of.
   public var nonZeroBytes: Int
   public var encryptedBytes: Int
   public var compressedBytes: Int
   /// `text`, `apfs-object` and `unknown` bytes: content that shows structure.
   public var structuredBytes: Int
-  /// `encrypted` bytes as a fraction of non-zero bytes (0 when there are none).
+  /// `encrypted` bytes as a fraction of the data bytes (0 when there are none).
   public var encryptedFraction: Double
-  /// `encrypted` + `compressed` bytes as a fraction of non-zero bytes.
+  /// `encrypted` + `compressed` bytes as a fraction of the data bytes.
   public var highEntropyFraction: Double
   public var isWholeImageEncrypted: Bool
 
   /// Pure: the same byte totals always give the same answer.
-  public init(bytesByClass: [RegionClass: Int], scannedBytes: Int) {
+  public init(bytesByClass: [RegionClass: Int], scannedBytes: Int, fillBytes: Int = 0) {
     self.scannedBytes = scannedBytes
+    self.fillBytes = fillBytes
     zeroBytes = bytesByClass[.zero] ?? 0
     encryptedBytes = bytesByClass[.encrypted] ?? 0
     compressedBytes = bytesByClass[.compressed] ?? 0
     structuredBytes = (bytesByClass[.text] ?? 0) + (bytesByClass[.apfsObject] ?? 0) + (bytesByClass[.unknown] ?? 0)
-    nonZeroBytes = max(0, scannedBytes - zeroBytes)
+    nonZeroBytes = max(0, scannedBytes - zeroBytes - fillBytes)
     let denominator = Double(max(1, nonZeroBytes))
     encryptedFraction = nonZeroBytes > 0 ? Double(encryptedBytes) / denominator : 0
     highEntropyFraction = nonZeroBytes > 0 ? Double(encryptedBytes + compressedBytes) / denominator : 0

@@ -6,7 +6,7 @@ struct WindowClassifier {
   let options: ScanOptions
   let job: ContentScanner.WindowJob
   let layout: StripLayout
-  let scratch: UnsafeMutableBufferPointer<UInt32>  // 256 counters, owned by the worker
+  let scratch: UnsafeMutableBufferPointer<UInt32>  // histogram scratch (1024 counters), owned by the worker
   let aggregate: UnsafeMutableBufferPointer<UInt64>  // 256 counters, owned by the worker
   var result = WindowResult()
   let randomLimit: Double
@@ -77,6 +77,7 @@ struct WindowClassifier {
         continue
       }
       let stats = BlockStats(of: block, scratch: scratch)
+      if stats.entropy == 0 { result.fillBytes += length }  // one repeated non-zero byte, e.g. erased flash (0xFF)
       let signature = CompressedSignature.match(block)
       guard options.useRunContext, policy.isHighEntropy(stats) else {
         closeRun()

@@ -35,8 +35,11 @@ struct AccuracyCorpus {
     }
   }
 
-  init(seed: UInt64, blockSize: Int = 4096, scale: Int = 1) throws {
+  /// - Parameter dropCompressedHeaders: leave out the first block of every compressed stream, as in a fragment
+  ///   whose header is lost (signatures then cannot help).
+  init(seed: UInt64, blockSize: Int = 4096, scale: Int = 1, dropCompressedHeaders: Bool = false) throws {
     self.blockSize = blockSize
+    let cut = dropCompressedHeaders ? blockSize : 0
     var rng = SeededRandom(seed: seed)
     let mib = 1 << 20
     let text = try Self.textSource(bytes: 6 * mib * scale, rng: &rng)
@@ -47,18 +50,22 @@ struct AccuracyCorpus {
     let key = SymmetricKey(data: rng.bytes(32))
     let nonce = try AES._CTR.Nonce(nonceBytes: rng.bytes(12))
     add(.aesCTR, Array(try AES._CTR.encrypt(text, using: key, nonce: nonce)))
-    add(.zlib, try Self.run("/usr/bin/gzip", ["-c", "-6", "-n"], input: text))
-    add(.zlib, try Self.run("/usr/bin/gzip", ["-c", "-6", "-n"], input: binaries))
-    add(.xz, try Self.run("/usr/bin/xz", ["-c", "-6", "-T1"], input: text))
-    add(.xz, try Self.run("/usr/bin/xz", ["-c", "-6", "-T1"], input: binaries))
-    add(.bzip2, try Self.run("/usr/bin/bzip2", ["-c", "-9"], input: text))
-    add(.bzip2, try Self.run("/usr/bin/bzip2", ["-c", "-9"], input: binaries))
+    add(.zlib, cut, try Self.run("/usr/bin/gzip", ["-c", "-6", "-n"], input: text))
+    add(.zlib, cut, try Self.run("/usr/bin/gzip", ["-c", "-6", "-n"], input: binaries))
+    add(.xz, cut, try Self.run("/usr/bin/xz", ["-c", "-6", "-T1"], input: text))
+    add(.xz, cut, try Self.run("/usr/bin/xz", ["-c", "-6", "-T1"], input: binaries))
+    add(.bzip2, cut, try Self.run("/usr/bin/bzip2", ["-c", "-9"], input: text))
+    add(.bzip2, cut, try Self.run("/usr/bin/bzip2", ["-c", "-9"], input: binaries))
     add(.sqlite, try Self.sqlitePages())
     add(.binary, binaries)
     for i in 0..<64 {
       add(.apfsObject, Blocks.apfsObject(type: [0x4000_0002, 0x4000_0003, 0x0000_000B, 0x8000_0005][i % 4], oid: UInt64(1024 + i), rng: &rng))
     }
     add(.zero, [UInt8](repeating: 0, count: mib))
+  }
+
+  mutating func add(_ label: Label, _ cut: Int, _ bytes: [UInt8]) {
+    add(label, Array(bytes.dropFirst(cut)))
   }
 
   mutating func add(_ label: Label, _ bytes: [UInt8]) {
@@ -210,8 +217,13 @@ struct ConfusionMatrix {
     ].map { ConfusionMatrix(corpus: corpus, result: $0.1).markdown(title: $0.0) }
     let report = "Confusion matrix at 4 KiB, corpus seed \(String(Self.seed, radix: 16)), \(corpus.labels.count) blocks\n\n"
       + matrices.joined(separator: "\n")
-    print(report)
-    try? report.write(toFile: NSTemporaryDirectory() + "/ringo-confusion-4k.md", atomically: true, encoding: .utf8)
+    let fragments = try AccuracyCorpus(seed: Self.seed, dropCompressedHeaders: true)
+    let fragmentMatrix = ConfusionMatrix(
+      corpus: fragments, result: try ContentScanner(options: withContext).scan(source: MemorySource(fragments.image))
+    ).markdown(title: "Run context on, compressed streams without their first (header) block")
+    let full = report + "\n" + fragmentMatrix
+    print(full)
+    try? full.write(toFile: NSTemporaryDirectory() + "/ringo-confusion-4k.md", atomically: true, encoding: .utf8)
 
     for useContext in [true, false] {
       var options = withContext

@@ -18,6 +18,7 @@ import Testing
     }
     for _ in 0..<40 { out.append(rng.bytes(Int(rng.next() % 70_000))) }
     out.append(rng.bytes(300_000))  // several Fletcher chunks
+    out.append([UInt8](repeating: 7, count: 70_000) + rng.bytes(100))  // a count beyond the entropy table
     return out
   }
 
@@ -66,7 +67,7 @@ import Testing
 
   @Test func blockStatsMatchReference() {
     for input in Self.inputs() {
-      let scratch = UnsafeMutableBufferPointer<UInt32>.allocate(capacity: 256)
+      let scratch = UnsafeMutableBufferPointer<UInt32>.allocate(capacity: BlockKernels.histogramScratchCount)
       defer { scratch.deallocate() }
       let fast = input.withUnsafeBytes { BlockStats(of: $0, scratch: scratch) }
       let reference = ReferenceKernels.blockStats(input)

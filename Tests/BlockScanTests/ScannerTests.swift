@@ -234,6 +234,21 @@ enum Blocks {
     #expect(!EncryptionAssessment(bytesByClass: [:], scannedBytes: 0).isWholeImageEncrypted)
   }
 
+  @Test func erasedFlashPagesDoNotHideAnEncryptedDump() throws {
+    var rng = SeededRandom(seed: 4243)
+    // A NAND-style dump: 40 % erased pages (0xFF), the rest ciphertext.
+    var bytes: [UInt8] = []
+    for i in 0..<800 { bytes += i % 5 < 2 ? [UInt8](repeating: 0xFF, count: 4096) : rng.bytes(4096) }
+    let result = try ContentScanner().scan(source: MemorySource(bytes))
+    #expect(result.fillBytes == 320 * 4096)
+    #expect(result.bytesByClass[.unknown] == 320 * 4096)
+    let a = result.encryptionAssessment()
+    #expect(a.nonZeroBytes == 480 * 4096)
+    #expect(a.isWholeImageEncrypted)
+    // Without the fill rule the same figures would fail the 90 % line.
+    #expect(!EncryptionAssessment(bytesByClass: result.bytesByClass, scannedBytes: result.scannedBytes).isWholeImageEncrypted)
+  }
+
   @Test func randomImageScansAsWholeImageEncrypted() throws {
     var rng = SeededRandom(seed: 4242)
     let bytes = rng.bytes(4 << 20) + [UInt8](repeating: 0, count: 1 << 20)

@@ -298,7 +298,7 @@ func main() throws {
   rows.append(("zero test per 4 KiB block, 1 thread", gb / zero1.wall, gb / zero1.cpu))
   let fletcher1 = try best(o.repeats) { try perBlock(0..<size) { BlockKernels.fletcher64($0) } }
   rows.append(("Fletcher-64 per 4 KiB block, 1 thread", gb / fletcher1.wall, gb / fletcher1.cpu))
-  let scratch = UnsafeMutableBufferPointer<UInt32>.allocate(capacity: 256)
+  let scratch = UnsafeMutableBufferPointer<UInt32>.allocate(capacity: BlockKernels.histogramScratchCount)
   defer { scratch.deallocate() }
   let stats1 = try best(o.repeats) {
     try perBlock(0..<size) { UInt64(BlockStats(of: $0, scratch: scratch).chiSquare) }

@@ -99,10 +99,13 @@ extension Ringo {
         lines.append("")
       }
       let assessment = result.encryptionAssessment()
+      if result.fillBytes > 0 {
+        lines.append("  single-value fill (e.g. erased flash): \(result.fillBytes) bytes, left out of the figures below")
+      }
       lines.append(
         String(
-          format: "  encrypted: %.1f %% of non-zero bytes (%.1f %% high-entropy); whole image encrypted: %@",
-          assessment.encryptedFraction * 100, assessment.highEntropyFraction * 100,
+          format: "  encrypted: %.1f %% of %lld data bytes (%.1f %% high-entropy); whole image encrypted: %@",
+          assessment.encryptedFraction * 100, Int64(assessment.nonZeroBytes), assessment.highEntropyFraction * 100,
           assessment.isWholeImageEncrypted ? "yes" : "no"))
       for error in result.errors { lines.append("  error: \(error)") }
       return lines.joined(separator: "\n")
