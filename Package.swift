@@ -31,7 +31,13 @@ let package = Package(
       ]
     ),
     // forge: writes synthetic APFS containers for tests and samples; independent of the reader (APFSFormat).
-    .target(name: "APFSForge"),
+    .target(
+      name: "APFSForge",
+      dependencies: [
+        .product(name: "Crypto", package: "swift-crypto"),
+        .product(name: "_CryptoExtras", package: "swift-crypto"),
+      ]
+    ),
     .executableTarget(
       name: "ringo-forge",
       dependencies: ["APFSForge", .product(name: "ArgumentParser", package: "swift-argument-parser")],
