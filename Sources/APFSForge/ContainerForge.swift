@@ -1,3 +1,9 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
 /// Fixed positions of the container-level structures, following the shape `mkapfs` (apfsprogs) produces.
 ///
 /// Block 0 holds the superblock copy; then the checkpoint descriptor area (map + superblock), the checkpoint data
@@ -111,8 +117,14 @@ public enum APFSForger {
       fillerBlocks = blockCount - used - targetFree! + 1
     }
     let sink = try ImageSink(path: path, blockSize: bs, blockCount: blockCount, overwrite: overwrite)
-    let manifest = try run(spec, sink: sink, fillerBlocks: fillerBlocks)
-    try sink.finish()
+    let manifest: ForgeManifest
+    do {
+      manifest = try run(spec, sink: sink, fillerBlocks: fillerBlocks)
+      try sink.finish()
+    } catch {
+      unlink(path)  // never leave a half-written image behind
+      throw error
+    }
     if let t = targetFree, manifest.freeBlocks != t {
       throw ForgeError("forge bug: free blocks \(manifest.freeBlocks) differ from the target \(t)")
     }
@@ -126,7 +138,8 @@ public enum APFSForger {
     }
     let blocks = spec.containerBytes / UInt64(spec.blockSize)
     guard blocks >= 256 else { throw ForgeError("container must be at least 1 MiB") }
-    guard blocks <= 1 << 32 else { throw ForgeError("container larger than 16 TiB is not supported") }
+    // One internal-pool bitmap block and no chunk-info address blocks (what apfsck supports) limit the size.
+    guard blocks <= 1 << 28 else { throw ForgeError("containers larger than 1 TiB are not supported") }
     guard (1...100).contains(spec.volumes.count) else { throw ForgeError("a container holds 1 to 100 volumes") }
     for v in spec.volumes {
       guard !v.name.isEmpty, v.name.utf8.count < 256 else { throw ForgeError("bad volume name length: \(v.name)") }

@@ -202,7 +202,7 @@ public enum Preset: String, CaseIterable, Sendable {
         VolumeSpec(
           name: "Many", role: VolumeRole.none, caseInsensitive: true, topDirectories: ["many"],
           subdirectories: max(1, (files ?? 1_000_000) / 1000), files: files ?? 1_000_000, fileSizes: 0...0,
-          contents: [.zero], xattrEvery: 10)
+          contents: [.zero], xattrEvery: 10, holdsFiller: true)
       ]
     }
   }
