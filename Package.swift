@@ -64,8 +64,14 @@ let package = Package(
       ]
     ),
 
-    // Tools: the forge (independent of the reader), benchmark harnesses.
-    .target(name: "APFSForge"),
+    // Tools: the forge (independent of the reader: it shares no code with APFSFormat), benchmark harnesses.
+    .target(
+      name: "APFSForge",
+      dependencies: [
+        .product(name: "Crypto", package: "swift-crypto"),
+        .product(name: "_CryptoExtras", package: "swift-crypto"),
+      ]
+    ),
     .executableTarget(
       name: "ringo-forge",
       dependencies: ["APFSForge", .product(name: "ArgumentParser", package: "swift-argument-parser")],

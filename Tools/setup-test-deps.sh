@@ -5,7 +5,8 @@
 #            binwalk, fdisk (sfdisk, to build GPT disks with a real partitioner); gzip, xz-utils, bzip2, sqlite3,
 #            openssl (the content scanner's labelled accuracy corpus)
 #   libs:    libz-dev, liblzma-dev, libbz2-dev (system-library targets)
-#   python:  jsonschema (validates every report against ../shared/docs/report-schema.json)
+#   python:  jsonschema (validates every report against ../shared/docs/report-schema.json); dissect.apfs 1.1 (reads
+#            the forge's encrypted ONEKEY images back with the password, an independent check of the forge)
 set -euo pipefail
 packages=(apfsprogs libfsapfs-utils sleuthkit 7zip unzip ent binwalk fdisk libz-dev liblzma-dev libbz2-dev gzip xz-utils bzip2 sqlite3 openssl
           python3-jsonschema)
@@ -23,4 +24,5 @@ if [ ${#missing[@]} -gt 0 ]; then
   apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 fi
 python3 -c 'import jsonschema' 2>/dev/null || python3 -m pip install --quiet jsonschema
+python3 -c 'import dissect.apfs' 2>/dev/null || python3 -m pip install --quiet "dissect.apfs==1.1"
 "$(dirname "$0")"/fixtures/fetch-dissect-images.sh

@@ -101,6 +101,8 @@ final class BTreeBuilder {
   let compare: ([UInt8], [UInt8]) -> Bool  // strict "less than", used to assert the caller's order
   /// Set OBJ_ENCRYPTED in every node header (file-system trees of encrypted volumes whose omap says so).
   var markEncrypted = false
+  /// Encrypts every node with AES-XTS, tweak = the node's first 512-byte sector (ONEKEY volumes).
+  var cipher: XTS128? = nil
 
   init(shape: BTreeShape, context: ForgeContext, volume: Int?, less: @escaping ([UInt8], [UInt8]) -> Bool) {
     self.shape = shape
@@ -253,6 +255,9 @@ final class BTreeBuilder {
     node.sealObject(
       oid: oid, xid: context.xid, type: (isRoot ? ObjectType.btree : ObjectType.btreeNode) | storage,
       subtype: shape.subtype)
+    if let cipher, !context.sink.isDryRun {
+      try cipher.encrypt(&node.bytes, firstSector: paddr * UInt64(blockSize / 512))
+    }
     try context.sink.write(node.bytes, atBlock: paddr)
     if !isRoot, let first = records.first {
       var pointer = BlockBuffer(size: 8)

@@ -1,3 +1,9 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
 /// Fixed positions of the container-level structures, following the shape `mkapfs` (apfsprogs) produces.
 ///
 /// Block 0 holds the superblock copy; then the checkpoint descriptor area (map + superblock), the checkpoint data
@@ -111,8 +117,14 @@ public enum APFSForger {
       fillerBlocks = blockCount - used - targetFree! + 1
     }
     let sink = try ImageSink(path: path, blockSize: bs, blockCount: blockCount, overwrite: overwrite)
-    let manifest = try run(spec, sink: sink, fillerBlocks: fillerBlocks)
-    try sink.finish()
+    let manifest: ForgeManifest
+    do {
+      manifest = try run(spec, sink: sink, fillerBlocks: fillerBlocks)
+      try sink.finish()
+    } catch {
+      unlink(path)  // never leave a half-written image behind
+      throw error
+    }
     if let t = targetFree, manifest.freeBlocks != t {
       throw ForgeError("forge bug: free blocks \(manifest.freeBlocks) differ from the target \(t)")
     }
@@ -126,7 +138,8 @@ public enum APFSForger {
     }
     let blocks = spec.containerBytes / UInt64(spec.blockSize)
     guard blocks >= 256 else { throw ForgeError("container must be at least 1 MiB") }
-    guard blocks <= 1 << 32 else { throw ForgeError("container larger than 16 TiB is not supported") }
+    // One internal-pool bitmap block and no chunk-info address blocks (what apfsck supports) limit the size.
+    guard blocks <= 1 << 28 else { throw ForgeError("containers larger than 1 TiB are not supported") }
     guard (1...100).contains(spec.volumes.count) else { throw ForgeError("a container holds 1 to 100 volumes") }
     for v in spec.volumes {
       guard !v.name.isEmpty, v.name.utf8.count < 256 else { throw ForgeError("bad volume name length: \(v.name)") }
@@ -153,9 +166,10 @@ public enum APFSForger {
 
     var volumes: [VolumeBuilder.Result] = []
     for (i, v) in spec.volumes.enumerated() {
-      let builder = VolumeBuilder(
+      var builder = VolumeBuilder(
         spec: v, index: i, seed: spec.seed, fillerBlocks: v.holdsFiller ? fillerBlocks : 0, context: context,
         recordPaths: spec.manifestPaths)
+      builder.password = spec.password
       volumes.append(try builder.build())
     }
 
@@ -177,9 +191,23 @@ public enum APFSForger {
     let containerUUID = (0..<16).map { _ in UInt8(truncatingIfNeeded: uuidGen.next()) }
     var keybag: (block: UInt64, count: UInt64)? = nil
     if spec.softwareCrypto {
-      let block = try context.allocator.allocate(1, .containerMetadata)
-      try writeContainerKeybag(at: block, volumes: volumes, seed: spec.seed, context: context)
-      keybag = (block, 1)
+      if volumes.contains(where: { $0.secrets != nil }) {
+        var unlockRecords: [(uuid: [UInt8], block: UInt64)] = []
+        for v in volumes {
+          guard let secrets = v.secrets else { continue }
+          let block = try context.allocator.allocate(1, .containerMetadata)
+          try writeVolumeKeybag(at: block, secrets: secrets, context: context)
+          unlockRecords.append((secrets.volumeUUID, block))
+        }
+        let block = try context.allocator.allocate(1, .containerMetadata)
+        try writeRealContainerKeybag(
+          at: block, containerUUID: containerUUID, volumes: volumes, unlockRecords: unlockRecords, context: context)
+        keybag = (block, 1)
+      } else {
+        let block = try context.allocator.allocate(1, .containerMetadata)
+        try writeContainerKeybag(at: block, volumes: volumes, seed: spec.seed, context: context)
+        keybag = (block, 1)
+      }
     }
 
     // Everything is allocated now: [0, usedEnd) is in use, the rest is free.
@@ -256,12 +284,18 @@ public enum APFSForger {
         "nx_max_file_systems is \(volumes.count), more than the one volume per 512 MiB the reference allows for "
           + "this container size (apfsck reports 'bad maximum volume number')")
     }
-    if spec.softwareCrypto {
+    if spec.softwareCrypto && spec.password == nil {
       notReal.append("the container keybag is written unencrypted and its wrapped VEK is random bytes")
+    }
+    if spec.password != nil && spec.volumes.contains(where: { $0.encryption == .oneKey }) {
+      notReal.append(
+        "ONEKEY volumes are really encrypted (AES-XTS-128, keybags unwrap with the password), but the KEK blob "
+          + "flags, HMAC salts and PBKDF2 iteration count are the forge's choices, not taken from a Mac")
     }
     return ForgeManifest(
       preset: spec.preset, seed: spec.seed, blockSize: bs, blockCount: layout.blockCount,
       freeBlocks: layout.blockCount - usedEnd, allocatedBlocks: usedEnd, containerUUID: uuidString(containerUUID),
-      softwareCrypto: spec.softwareCrypto, volumes: volumes.map(\.manifest), blocks: runs, notReal: notReal)
+      softwareCrypto: spec.softwareCrypto,
+      password: spec.volumes.contains(where: { $0.encryption == .oneKey }) ? spec.password : nil, volumes: volumes.map(\.manifest), blocks: runs, notReal: notReal)
   }
 }

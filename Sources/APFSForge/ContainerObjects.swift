@@ -202,4 +202,55 @@ extension APFSForger {
     }
     return out
   }
+
+  /// Lays out a keybag (`media_keybag_t` + `kb_locker_t`) with `entries`, checksums it, encrypts it with AES-XTS
+  /// keyed by `uuid ‖ uuid` and writes it.
+  static func writeKeybag(
+    at block: UInt64, type: UInt32, uuid: [UInt8], entries: [(uuid: [UInt8], tag: UInt16, data: [UInt8])],
+    context: ForgeContext
+  ) throws(ForgeError) {
+    var kb = BlockBuffer(size: context.blockSize)
+    var offset = 0x30
+    for e in entries {
+      kb.put(bytes: e.uuid, at: offset)  // ke_uuid
+      kb.put(e.tag, at: offset + 16)  // ke_tag
+      kb.put(UInt16(e.data.count), at: offset + 18)  // ke_keylen
+      kb.put(bytes: e.data, at: offset + 24)  // ke_keydata
+      offset += (24 + e.data.count + 15) & ~15
+    }
+    kb.put(UInt16(2), at: 0x20)  // kl_version
+    kb.put(UInt16(entries.count), at: 0x22)  // kl_nkeys
+    kb.put(UInt32(offset - 0x30), at: 0x24)  // kl_nbytes
+    kb.sealObject(oid: block, xid: context.xid, type: type, subtype: 0)
+    if !context.sink.isDryRun {
+      try XTS128(key: uuid + uuid).encrypt(&kb.bytes, firstSector: block * UInt64(context.blockSize / 512))
+    }
+    try context.sink.write(kb.bytes, atBlock: block)
+  }
+
+  /// Volume keybag ('recs'): the password-wrapped KEK (VOLUME_UNLOCK_RECORDS, keyed by the user UUID) and the hint.
+  static func writeVolumeKeybag(at block: UInt64, secrets: OneKeySecrets, context: ForgeContext) throws(ForgeError) {
+    try writeKeybag(
+      at: block, type: ObjectType.volumeKeybag, uuid: secrets.volumeUUID,
+      entries: [
+        (secrets.userUUID, 3, try secrets.wrappedKEKBlob()),  // KB_TAG_VOLUME_UNLOCK_RECORDS
+        (secrets.volumeUUID, 4, Array(secrets.hint.utf8)),  // KB_TAG_VOLUME_PASSPHRASE_HINT
+      ], context: context)
+  }
+
+  /// Container keybag ('keys'): per ONEKEY volume, the wrapped VEK and the location of the volume keybag.
+  static func writeRealContainerKeybag(
+    at block: UInt64, containerUUID: [UInt8], volumes: [VolumeBuilder.Result],
+    unlockRecords: [(uuid: [UInt8], block: UInt64)], context: ForgeContext
+  ) throws(ForgeError) {
+    var entries: [(uuid: [UInt8], tag: UInt16, data: [UInt8])] = []
+    for v in volumes {
+      guard let secrets = v.secrets else { continue }
+      entries.append((secrets.volumeUUID, 2, try secrets.wrappedVEKBlob()))  // KB_TAG_VOLUME_KEY
+      if let record = unlockRecords.first(where: { $0.uuid == secrets.volumeUUID }) {
+        entries.append((secrets.volumeUUID, 3, FSRecord.le(record.block) + FSRecord.le(UInt64(1))))  // prange_t
+      }
+    }
+    try writeKeybag(at: block, type: ObjectType.containerKeybag, uuid: containerUUID, entries: entries, context: context)
+  }
 }

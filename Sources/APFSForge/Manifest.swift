@@ -36,6 +36,8 @@ public struct ForgeManifest: Codable, Sendable, Equatable {
   public var allocatedBlocks: UInt64
   public var containerUUID: String
   public var softwareCrypto: Bool
+  /// The password that unlocks the ONEKEY volumes (nil when they are not really encrypted).
+  public var password: String?
   public var volumes: [Volume]
   /// Block ownership runs in block order, covering the whole container.
   public var blocks: [BlockRun]

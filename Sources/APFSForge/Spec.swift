@@ -108,6 +108,9 @@ public struct ForgeSpec: Sendable, Equatable {
   public var volumes: [VolumeSpec]
   /// Record every path written in the manifest (turn off for very large trees).
   public var manifestPaths: Bool = true
+  /// Password for ONEKEY volumes. With a password, their metadata and data are really encrypted and the keybags
+  /// really unwrap to the VEK; without one, the keybag holds random bytes and nothing is encrypted.
+  public var password: String? = nil
 
   public init(
     preset: String, containerBytes: UInt64, seed: UInt64, freeSpace: FreeSpaceTarget?, softwareCrypto: Bool = false,
@@ -191,14 +194,15 @@ public enum Preset: String, CaseIterable, Sendable {
         VolumeSpec(
           name: "Encrypted HD", role: VolumeRole.none, encryption: .oneKey, caseInsensitive: true,
           topDirectories: ["Users", "Library"], subdirectories: 4, files: files ?? 30, fileSizes: 1...12000,
-          contents: [.random], symlinks: 2, hardLinks: 1, xattrEvery: 4, holdsFiller: true, fillerContent: .random)
+          contents: [.text, .random], symlinks: 2, hardLinks: 1, xattrEvery: 4, holdsFiller: true,
+          fillerContent: .random)
       ]
     case .many:
       return [
         VolumeSpec(
           name: "Many", role: VolumeRole.none, caseInsensitive: true, topDirectories: ["many"],
           subdirectories: max(1, (files ?? 1_000_000) / 1000), files: files ?? 1_000_000, fileSizes: 0...0,
-          contents: [.zero], xattrEvery: 10)
+          contents: [.zero], xattrEvery: 10, holdsFiller: true)
       ]
     }
   }
@@ -208,6 +212,7 @@ public enum Preset: String, CaseIterable, Sendable {
       preset: rawValue, containerBytes: size ?? defaultSize, seed: seed, freeSpace: free ?? defaultFree,
       softwareCrypto: self == .onekey, volumes: volumes(files: files))
     if self == .many { spec.manifestPaths = false }
+    if self == .onekey { spec.password = "ringo-forge" }
     return spec
   }
 }

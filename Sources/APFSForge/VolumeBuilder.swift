@@ -14,6 +14,9 @@ struct VolumeBuilder {
   let fillerBlocks: UInt64  // 0 when this volume holds no filler
   let context: ForgeContext
   let recordPaths: Bool
+  /// Password of a ONEKEY volume: when set, metadata and file data are really AES-XTS encrypted with a VEK that
+  /// the keybags wrap (see ``OneKeySecrets``).
+  var password: String? = nil
 
   // Id ranges.
   var topCount: Int { spec.topDirectories.count }
@@ -31,6 +34,7 @@ struct VolumeBuilder {
     var oid: UInt64
     var superblockBlock: UInt64
     var manifest: ForgeManifest.Volume
+    var secrets: OneKeySecrets?
   }
 
   // MARK: Namespace
@@ -141,12 +145,20 @@ struct VolumeBuilder {
 
   func build() throws(ForgeError) -> Result {
     let volumeOID = context.takeVirtualOID()
+    var uuidGenerator = SeededRandom.derived(seed, 0x5555_0000 ^ UInt64(index))
+    let uuid = (0..<16).map { _ in UInt8(truncatingIfNeeded: uuidGenerator.next()) }
+    let secrets = spec.encryption == .oneKey ? password.map {
+      OneKeySecrets(volumeUUID: uuid, password: $0, seed: seed, volumeIndex: index)
+    } : nil
+    let cipher = secrets?.volumeCipher
+    let flagMetadata = spec.encryption != .none && (spec.flagEncryptedMetadata || secrets != nil)
     let firstBlock = context.allocator.next
     let superblockBlock = try context.allocator.allocate(1, .volumeMetadata, volume: index)
     let omapBlock = try context.allocator.allocate(1, .volumeMetadata, volume: index)
     let fold = caseFold
     let tree = BTreeBuilder(shape: .fsTree, context: context, volume: index) { FSRecord.less($0, $1, caseFold: fold) }
-    tree.markEncrypted = spec.flagEncryptedMetadata && spec.encryption != .none
+    tree.markEncrypted = flagMetadata
+    tree.cipher = cipher
     let extentRef = BTreeBuilder(shape: .extentRef, context: context, volume: index) {
       FSRecord.u64($0, 0) < FSRecord.u64($1, 0)
     }
@@ -195,7 +207,7 @@ struct VolumeBuilder {
       var physical: UInt64 = 0
       if blocks > 0 {
         physical = try context.allocator.allocate(blocks, dataOwner, volume: index)
-        try writeContent(content, id: id, size: size, blocks: blocks, at: physical)
+        try writeContent(content, id: id, size: size, blocks: blocks, at: physical, cipher: cipher)
       }
       let cryptoID: UInt64
       switch spec.encryption {
@@ -309,7 +321,7 @@ struct VolumeBuilder {
       FSRecord.u64($0, 0) < FSRecord.u64($1, 0)
     }
     for m in tree.mappings {
-      let flags: UInt32 = spec.flagEncryptedMetadata && spec.encryption != .none ? 0x1 : 0  // OMAP_VAL_ENCRYPTED
+      let flags: UInt32 = flagMetadata ? 0x4 : 0  // OMAP_VAL_ENCRYPTED (AFSR: DELETED is 0x1, SAVED 0x2, ENCRYPTED 0x4)
       try omapTree.append(
         key: FSRecord.le(m.oid) + FSRecord.le(context.xid), value: omapValue(paddr: m.paddr, bs: bs, flags: flags))
     }
@@ -317,8 +329,6 @@ struct VolumeBuilder {
     try writeOmapObject(at: omapBlock, treeRoot: omapRoot, manuallyManaged: false, context: context)
 
     let allocated = context.allocator.next - firstBlock - 1  // the superblock itself is not charged (as mkapfs)
-    var g = SeededRandom.derived(seed, 0x5555_0000 ^ UInt64(index))
-    let uuid = (0..<16).map { _ in UInt8(truncatingIfNeeded: g.next()) }
     let fsFlags: UInt64 =
       switch spec.encryption {
       case .none: 0x1  // APFS_FS_UNENCRYPTED
@@ -373,7 +383,7 @@ struct VolumeBuilder {
       xattrs: stats.xattrs, protectionClassFiles: classCounts, plaintextLogicalBytes: stats.plaintextBytes,
       encryptedLogicalBytes: stats.encryptedBytes, allocatedBlocks: allocated, fillerPath: fillerPath,
       paths: recordPaths ? paths : nil)
-    return Result(oid: volumeOID, superblockBlock: superblockBlock, manifest: manifest)
+    return Result(oid: volumeOID, superblockBlock: superblockBlock, manifest: manifest, secrets: secrets)
   }
 
   struct Stats {
@@ -385,10 +395,10 @@ struct VolumeBuilder {
   }
 
   /// Fills a file's blocks with its kind of content; zero content and dry runs write nothing.
-  func writeContent(_ content: VolumeSpec.Content, id: UInt64, size: UInt64, blocks: UInt64, at start: UInt64)
-    throws(ForgeError)
-  {
-    guard content != .zero, !context.sink.isDryRun else { return }
+  func writeContent(
+    _ content: VolumeSpec.Content, id: UInt64, size: UInt64, blocks: UInt64, at start: UInt64, cipher: XTS128?
+  ) throws(ForgeError) {
+    guard content != .zero || cipher != nil, !context.sink.isDryRun else { return }
     let bs = context.blockSize
     var g = SeededRandom.derived(seed, 0xDA7A_0000 ^ (UInt64(index) << 40) ^ id)
     let chunkBlocks: UInt64 = 256
@@ -429,6 +439,8 @@ struct VolumeBuilder {
         for i in 0..<limit { buffer[i] = pattern[i % pattern.count] }
       }
       produced += UInt64(limit)
+      // ONEKEY: the extent's crypto id is its first block, so the XTS tweak is the container sector number.
+      try cipher?.encrypt(&buffer, firstSector: (start + done) * UInt64(bs / 512))
       try context.sink.write(buffer, atBlock: start + done)
       done += n
     }

@@ -105,3 +105,22 @@ import Testing
     #expect(ForgeInternalsProbe.nameLengthAndHash("private-dir", caseFold: true) == 0xACA6_8C0C)
   }
 }
+
+@Suite struct ForgeFailureTests {
+  @Test func failedForgeLeavesNoImage() throws {
+    let tmp = try TempDir()
+    defer { tmp.cleanup() }
+    // No free-space target, so there is no dry run: the failure happens while writing.
+    let spec = Preset.iosFull.spec(seed: 1, size: 1 << 20, free: .some(nil), files: nil)
+    #expect(throws: ForgeError.self) { try APFSForger.forge(spec, to: tmp.path("small.img")) }
+    #expect(!FileManager.default.fileExists(atPath: tmp.path("small.img")))
+  }
+
+  @Test func oversizedContainerIsRejected() throws {
+    let tmp = try TempDir()
+    defer { tmp.cleanup() }
+    #expect(throws: ForgeError.self) {
+      try APFSForger.forge(Preset.macos.spec(seed: 1, size: 2 << 40, free: nil, files: nil), to: tmp.path("big"))
+    }
+  }
+}

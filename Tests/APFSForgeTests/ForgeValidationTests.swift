@@ -79,6 +79,21 @@ struct ForgeValidationTests {
     for v in manifest.volumes { #expect(info.output.contains("Name\t\t\t\t: \(v.name)\n"), "\(v.name)") }
   }
 
+  /// apfsck cannot check an encrypted volume, so check the iOS layout (all nine roles, classes on inodes) with the
+  /// Data volume left unencrypted, in a container big enough for nine volumes under the AFSR rule.
+  @Test func iosLayoutPassesApfsckWithDataUnencrypted() throws {
+    let tmp = try TempDir()
+    defer { tmp.cleanup() }
+    let image = tmp.path("ios-layout.img")
+    var spec = Preset.iosFull.spec(seed: 6, size: 4608 << 20, free: nil, files: nil)
+    spec.volumes[1].encryption = .none
+    let manifest = try APFSForger.forge(spec, to: image)
+    #expect(manifest.volumes.count == 9)
+    let run = try PeerTool.run("apfsck", ["-cuw", image])
+    #expect(run.status == 0, "apfsck: \(run.output)")
+    #expect(manifest.notReal.allSatisfy { !$0.contains("nx_max_file_systems") })
+  }
+
   @Test func fsapfsinfoListsMacosVolumes() throws {
     let tmp = try TempDir()
     defer { tmp.cleanup() }

@@ -38,6 +38,9 @@ struct RingoForge: ParsableCommand {
   @Option(help: "Number of files on the main data volume (default depends on the preset).")
   var files: Int?
 
+  @Option(help: "Password of the onekey preset's volume (default: ringo-forge); it really unlocks the keybags.")
+  var password: String?
+
   @Flag(help: "Flag object-map values of encrypted volumes OMAP_VAL_ENCRYPTED (nodes stay plaintext).")
   var flagEncryptedMetadata = false
 
@@ -54,6 +57,9 @@ struct RingoForge: ParsableCommand {
     if let s = size, Self.parseBytes(s) == nil { throw ValidationError("bad --size \(s)") }
     if let b = freeBytes, Self.parseBytes(b) == nil { throw ValidationError("bad --free-bytes \(b)") }
     if let f = files, f < 0 || f > 50_000_000 { throw ValidationError("--files must be in 0...50000000") }
+    if let p = password, p.isEmpty || preset != Preset.onekey.rawValue {
+      throw ValidationError("--password needs a non-empty value and the onekey preset")
+    }
   }
 
   static func parseBytes(_ text: String) -> UInt64? {
@@ -77,6 +83,7 @@ struct RingoForge: ParsableCommand {
     if noFiller { free = .some(nil) }
     var spec = p.spec(seed: seed, size: size.flatMap(Self.parseBytes), free: free, files: files)
     for i in spec.volumes.indices { spec.volumes[i].flagEncryptedMetadata = flagEncryptedMetadata }
+    if let password { spec.password = password }
     let manifestPath = manifest ?? output + ".manifest.json"
     if manifestPath != "-", !force, FileManager.default.fileExists(atPath: manifestPath) {
       throw ValidationError("\(manifestPath) exists; use --force to replace it")
