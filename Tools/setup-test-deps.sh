@@ -23,6 +23,9 @@ if [ ${#missing[@]} -gt 0 ]; then
   apt-get update -qq
   apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 fi
-python3 -c 'import jsonschema' 2>/dev/null || python3 -m pip install --quiet jsonschema
-python3 -c 'import dissect.apfs' 2>/dev/null || python3 -m pip install --quiet "dissect.apfs==1.1"
+pip_install() {  # a Debian-managed python3 refuses plain pip installs (PEP 668): retry with its override
+  python3 -m pip install --quiet "$@" 2>/dev/null || python3 -m pip install --quiet --break-system-packages "$@"
+}
+python3 -c 'import jsonschema' 2>/dev/null || pip_install jsonschema
+python3 -c 'import dissect.apfs' 2>/dev/null || pip_install "dissect.apfs==1.1"
 "$(dirname "$0")"/fixtures/fetch-dissect-images.sh
