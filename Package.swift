@@ -137,7 +137,9 @@ let package = Package(
       dependencies: [
         "Triage", "Reporting", "APFSFormat", "ImageAccess", "TestSupport", "APFSForge", "IPSWTestSupport",
       ]),
-    .testTarget(name: "CLITests", dependencies: ["ringo", "TestSupport", "IPSWTestSupport"]),
+    .testTarget(
+      name: "CLITests",
+      dependencies: ["ringo", "TestSupport", "IPSWTestSupport", .product(name: "Crypto", package: "swift-crypto")]),
   ],
   swiftLanguageModes: [.v6]
 )

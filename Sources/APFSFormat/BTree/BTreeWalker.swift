@@ -41,11 +41,37 @@ public struct BTreeWalker {
   ///   the error have been delivered.
   @discardableResult
   public func walk(root: UInt64, visit: (BTreeNode, Int) throws -> Void) throws -> Int {
+    try traverse(root: root, isBelowStart: { _, _ in false }) { node, index in
+      try visit(node, index)
+      return true
+    }
+  }
+
+  /// Visits leaf records in key order starting at the first record whose key may be ≥ `lower`, until `visit`
+  /// returns `false`. `keyOf` extracts a comparable key from any entry (index or leaf).
+  ///
+  /// At each index node the walk starts at the last child whose first key is strictly below `lower` (records equal
+  /// to `lower` may continue from it), so every matching record is reached. Loop and depth limits as in ``walk``.
+  public func scan<Key: Comparable>(
+    root: UInt64, from lower: Key, keyOf: (BTreeNode, Int) throws -> Key,
+    visit: (BTreeNode, Int) throws -> Bool
+  ) throws {
+    try traverse(root: root, isBelowStart: { node, index in try keyOf(node, index) < lower }, visit: visit)
+  }
+
+  /// The one traversal behind ``walk`` and ``scan``: depth-first, bounded in depth and node count, every node
+  /// visited at most once, levels checked; entries for which `isBelowStart` holds are skipped (leaves) or used to
+  /// pick the first child (index nodes) on the path to the start; `visit` returning `false` ends the traversal.
+  @discardableResult
+  func traverse(
+    root: UInt64, isBelowStart: (BTreeNode, Int) throws -> Bool, visit: (BTreeNode, Int) throws -> Bool
+  ) throws -> Int {
     var visited = Set<UInt64>()
     var nodesRead = 0
     var fixedSizes: (key: Int, value: Int)? = nil
+    var stopped = false
 
-    func descend(_ address: UInt64, expectedLevel: Int?, depth: Int) throws {
+    func descend(_ address: UInt64, expectedLevel: Int?, depth: Int, seek: Bool) throws {
       guard depth <= Self.maxDepth else {
         throw ParseError(.limitExceeded(what: "\(structure) depth", limit: Self.maxDepth), in: structure, at: nil)
       }
@@ -71,56 +97,8 @@ public struct BTreeWalker {
           .invalid("node level \(node.level), expected \(expectedLevel)"), in: structure, at: block.base + 34)
       }
       if node.isLeaf {
-        for index in node.entries.indices { try visit(node, index) }
-      } else {
         for index in node.entries.indices {
-          try descend(try node.childID(at: index), expectedLevel: Int(node.level) - 1, depth: depth + 1)
-        }
-      }
-    }
-    try descend(root, expectedLevel: nil, depth: 0)
-    return nodesRead
-  }
-}
-
-extension BTreeWalker {
-  /// Visits leaf records in key order starting at the first record whose key may be ≥ `lower`, until `visit`
-  /// returns `false`. `keyOf` extracts a comparable key from any entry (index or leaf).
-  ///
-  /// At each index node the walk starts at the last child whose first key is strictly below `lower` (records equal
-  /// to `lower` may continue from it), so every matching record is reached. Loop and depth limits as in ``walk``.
-  public func scan<Key: Comparable>(
-    root: UInt64, from lower: Key, keyOf: (BTreeNode, Int) throws -> Key,
-    visit: (BTreeNode, Int) throws -> Bool
-  ) throws {
-    var visited = Set<UInt64>()
-    var nodesRead = 0
-    var fixedSizes: (key: Int, value: Int)? = nil
-    var stopped = false
-
-    func descend(_ address: UInt64, expectedLevel: Int?, depth: Int, seek: Bool) throws {
-      guard depth <= Self.maxDepth else {
-        throw ParseError(.limitExceeded(what: "\(structure) depth", limit: Self.maxDepth), in: structure, at: nil)
-      }
-      guard visited.insert(address).inserted else {
-        throw ParseError(.loop(detail: "node \(address) is reached twice"), in: structure, at: nil)
-      }
-      nodesRead += 1
-      guard nodesRead <= nodeLimit else {
-        throw ParseError(.limitExceeded(what: "\(structure) nodes", limit: nodeLimit), in: structure, at: nil)
-      }
-      let node = try self.node(at: address, fixedSizes: fixedSizes)
-      let block = node.bytes
-      if depth == 0, let info = node.info, node.flags.contains(.fixedKeyValueSize) {
-        fixedSizes = (Int(info.keySize), Int(info.valueSize))
-      }
-      if let expectedLevel, Int(node.level) != expectedLevel {
-        throw ParseError(
-          .invalid("node level \(node.level), expected \(expectedLevel)"), in: structure, at: block.base + 34)
-      }
-      if node.isLeaf {
-        for index in node.entries.indices {
-          if seek, try keyOf(node, index) < lower { continue }
+          if seek, try isBelowStart(node, index) { continue }
           if try !visit(node, index) {
             stopped = true
             return
@@ -130,7 +108,7 @@ extension BTreeWalker {
         var start = 0
         if seek {
           for index in node.entries.indices {
-            if try keyOf(node, index) < lower { start = index } else { break }
+            if try isBelowStart(node, index) { start = index } else { break }
           }
         }
         for index in start..<node.entries.count {
@@ -142,5 +120,6 @@ extension BTreeWalker {
       }
     }
     try descend(root, expectedLevel: nil, depth: 0, seek: true)
+    return nodesRead
   }
 }

@@ -47,4 +47,14 @@ public struct VolumeSession {
     return VolumeSession(evidence: evidence, container: container,
                          tree: try FileSystemTree(container: container, volume: volume))
   }
+
+  /// The inode at `path` from the volume root.
+  ///
+  /// - Throws: ``Failure`` when no such path exists.
+  public func inode(atPath path: String) throws -> InodeRecord {
+    guard let target = try tree.resolve(path), let inode = try tree.inode(target.id) else {
+      throw Failure(description: "no such path: \(path)")
+    }
+    return inode
+  }
 }

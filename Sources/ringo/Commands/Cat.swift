@@ -24,9 +24,7 @@ struct Cat: ParsableCommand {
   func run() throws {
     let session = try options.open()
     let tree = session.tree
-    guard let target = try tree.resolve(path), let inode = try tree.inode(target.id) else {
-      throw CommandFailure(description: "no such path: \(path)")
-    }
+    let inode = try session.inode(atPath: path)
     guard inode.kind == .regular else {
       throw CommandFailure(description: "\(path) is a \(inode.kind.rawValue), not a regular file")
     }

@@ -22,9 +22,7 @@ struct Stat: ParsableCommand {
   func run() throws {
     let session = try options.open()
     let tree = session.tree
-    guard let target = try tree.resolve(path), let inode = try tree.inode(target.id) else {
-      throw CommandFailure(description: "no such path: \(path)")
-    }
+    let inode = try session.inode(atPath: path)
     var out = ""
     func line(_ s: String) { out += s + "\n" }
     line("path:        \(path)")
