@@ -9,17 +9,21 @@ struct Ringo: ParsableCommand {
     commandName: "ringo",
     abstract: "Forensic triage of Apple disk images: can the data be recovered, and if not, why not?",
     discussion: """
-      Ringo reads APFS containers (raw, inside GPT disk images) read-only and reports, with the figures it \
-      rests on, whether the user's data is recoverable, needs the user's credentials, or cannot be recovered \
-      without the vendor.
+      Ringo reads APFS containers (raw, inside GPT disk images or DMGs) and IPSW firmware archives read-only and \
+      reports, with the figures it rests on, whether the user's data is recoverable, needs the user's \
+      credentials, or cannot be recovered without the vendor. Without structures it classifies the bytes.
 
       Exit codes: 0 a report was produced (whatever the verdict), 1 a command could not do what was asked (no \
-      such path, encrypted data, unsupported compression), 2 usage error, 3 the evidence cannot be opened.
+      such path, encrypted data, unsupported compression, a damaged DMG, refused extraction), 2 usage error, \
+      3 the evidence cannot be opened.
 
       Examples:
         ringo triage Samples/ios-full.img
         ringo triage --format json -o /cases/42/report.json /evidence/42/iphone.img
         ringo triage --lang ja --format markdown /evidence/42/iphone.img
+        ringo triage --ipsw /firmware/iPhone13,2_17.4_21E219_Restore.ipsw /evidence/42/iphone.img
+        ringo ls -R --volume Data /evidence/42/iphone.img /private/var/mobile
+        ringo scan --svg /cases/42/entropy.svg /evidence/42/nand-dump.bin
       """,
     version: RingoVersion.string,
     subcommands: [
