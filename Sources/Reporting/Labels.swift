@@ -28,4 +28,21 @@ struct Labels {
   }
 
   func bytes(_ b: UInt64) -> String { ByteText.exact(b, lang) }
+
+  /// How much of a volume's file data is readable, how much encrypted, and the files per protection class.
+  func readable(plaintext: UInt64, encrypted: UInt64, classes: [String: Int]?) -> String {
+    let list = (classes ?? [:]).filter { $0.value > 0 }.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }
+      .joined(separator: ", ")
+    return lang.pick(
+      "readable (plaintext extents): \(bytes(plaintext)); encrypted extents: \(bytes(encrypted)); "
+        + "files per protection class: \(list.isEmpty ? "none" : list)",
+      "読める（平文エクステント）: \(bytes(plaintext))、暗号化エクステント: \(bytes(encrypted))、"
+        + "保護クラス別ファイル数: \(list.isEmpty ? "なし" : list)")
+  }
+
+  var notMeasured: String {
+    lang.pick(
+      "file bytes not measured: the file-system tree could not be walked (see findings)",
+      "ファイルのバイト数は測定できません。ファイルシステムツリーをたどれませんでした（所見を参照）")
+  }
 }

@@ -53,6 +53,14 @@ public enum MarkdownRenderer {
              + "\(v.files.map(String.init) ?? "—") | \(v.directories.map(String.init) ?? "—") | "
              + "\(v.snapshots.map(String.init) ?? "—") |")
       }
+      line()
+      for v in c.volumes {
+        if let bytes = v.fileBytes {
+          line("- \(cell(v.name)): " + l.readable(plaintext: bytes.plaintext, encrypted: bytes.encrypted, classes: v.protectionClasses))
+        } else {
+          line("- \(cell(v.name)): " + l.notMeasured)
+        }
+      }
     } else {
       line(l.noContainer)
     }

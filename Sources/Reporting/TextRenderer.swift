@@ -42,6 +42,11 @@ public enum TextRenderer {
           line("      files \(files), directories \(v.directories ?? 0), symlinks \(v.symlinks ?? 0), "
                + "snapshots \(v.snapshots ?? 0) (\(v.countsSource ?? "?"))")
         }
+        if let bytes = v.fileBytes {
+          line("      " + l.readable(plaintext: bytes.plaintext, encrypted: bytes.encrypted, classes: v.protectionClasses))
+        } else if v.countsSource == "superblock" {
+          line("      " + l.notMeasured)
+        }
       }
     } else {
       line("\(l.container): \(l.noContainer)")
