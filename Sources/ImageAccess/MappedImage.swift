@@ -34,7 +34,7 @@ public final class MappedImage: ByteSource, @unchecked Sendable {
   /// Opens `path` read-only and records its size. Block devices are accepted (their size comes from `lseek`).
   ///
   /// - Throws: ``ImageError`` when the file cannot be opened or sized.
-  public init(path: String, windowSize: Int = 64 << 20, cachedWindows: Int = 2) throws(ImageError) {
+  public init(path: String, windowSize: Int = 16 << 20, cachedWindows: Int = 4) throws(ImageError) {
     let fd = open(path, O_RDONLY | O_CLOEXEC)
     guard fd >= 0 else { throw ImageError(.open, path: path, errno: errno) }
     var info = stat()

@@ -49,6 +49,31 @@ public struct VolumeCensus: Sendable {
     var cryptoClasses: [UInt64: UInt32] = [:]
     var lastRegularInode: UInt64? = nil  // records are sorted by oid, and an inode (3) precedes its xattrs (4)
 
+    /// Counts one regular file's class, bytes and data runs and forgets it. Without `force` it waits (returns false)
+    /// while the file's crypto state has not been seen yet.
+    func settle(_ streamID: UInt64, force: Bool) -> Bool {
+      guard let facts = regularFiles[streamID] else { return true }
+      let extents = streamExtents[streamID] ?? []
+      var classID = facts.cryptoID
+      if classID == 0 { classID = extents.first { $0.cryptoID != 0 }?.cryptoID ?? 0 }
+      if !force, classID != 0, cryptoClasses[classID] == nil { return false }
+      var key = "none"
+      if let persistent = cryptoClasses[classID] {
+        let effective = persistent == 0 ? facts.defaultClass & 0x1F : persistent
+        key = ProtectionClass(rawValue: effective).reportKey
+      }
+      census.protectionClasses[key, default: 0] += 1
+      for extent in extents where !extent.isSparse {
+        let logical = extent.logicalAddress < facts.size ? min(extent.length, facts.size - extent.logicalAddress) : 0
+        let encrypted = onekey || extent.cryptoID != 0
+        if encrypted { census.encryptedBytes += logical } else { census.plaintextBytes += logical }
+        census.dataRuns.append((extent.physicalBlock, (extent.length + blockSize - 1) / blockSize, encrypted))
+      }
+      regularFiles[streamID] = nil
+      streamExtents[streamID] = nil
+      return true
+    }
+
     census.metadataBlocks.append(contentsOf: tree.objectMap.nodeAddresses)
     census.metadataBlocks.append(tree.volume.objectMapOID)
     do {
@@ -71,6 +96,11 @@ public struct VolumeCensus: Sendable {
           throw ParseError(
             .invalid("keys out of order: (\(key.objectID), type \(key.type)) after (\(previous.objectID), type \(previous.type))"),
             in: "fs tree", at: r.absolute(entry.key.lowerBound))
+        }
+        if let last = previous, last.objectID != key.objectID {
+          // Every record of the previous object has been seen: a file whose data stream is its own id can be
+          // counted now and forgotten, so memory follows the files still waiting, not all files.
+          _ = settle(last.objectID, force: false)
         }
         previous = key
         if key.type.rawValue == 0 || key.type.rawValue > 13 {
@@ -138,25 +168,9 @@ public struct VolumeCensus: Sendable {
       census.error = ParseError(.invalid("\(error)"), in: "fs tree", at: nil)
     }
 
-    // Join files with their extents and crypto states.
-    for (streamID, facts) in regularFiles {
-      let extents = streamExtents[streamID] ?? []
-      var classID = facts.cryptoID
-      if classID == 0 { classID = extents.first { $0.cryptoID != 0 }?.cryptoID ?? 0 }
-      var key = "none"
-      if let persistent = cryptoClasses[classID] {
-        let effective = persistent == 0 ? facts.defaultClass & 0x1F : persistent
-        key = ProtectionClass(rawValue: effective).reportKey
-      }
-      census.protectionClasses[key, default: 0] += 1
-      for extent in extents where !extent.isSparse {
-        let logical = extent.logicalAddress < facts.size ? min(extent.length, facts.size - extent.logicalAddress) : 0
-        let encrypted = onekey || extent.cryptoID != 0
-        if encrypted { census.encryptedBytes += logical } else { census.plaintextBytes += logical }
-        census.dataRuns.append((extent.physicalBlock, (extent.length + blockSize - 1) / blockSize, encrypted))
-      }
-      streamExtents[streamID] = nil
-    }
+    // Join what is left (clones whose stream id differs from the inode id, and files whose crypto state came later
+    // in key order) with their extents and crypto states.
+    for streamID in Array(regularFiles.keys) { _ = settle(streamID, force: true) }
     // Extents of streams that are not regular files (xattr streams, resource forks) still hold data.
     for (_, extents) in streamExtents {
       for extent in extents where !extent.isSparse {
