@@ -60,3 +60,27 @@ import Testing
     #expect(census.metadataEncrypted)
   }
 }
+
+extension FileSystemTreeTests {
+  /// The batched inode lookup (one ordered scan) returns exactly what one seek per id returns, for a directory's
+  /// children and for ids scattered over the tree.
+  @Test(arguments: ["case_insensitive.bin", "snapshot.bin"])
+  func batchedInodeLookupEqualsSingleLookups(image: String) throws {
+    let tree = try Self.tree(image)
+    var directories: [UInt64] = [FileSystemTree.rootDirectoryID]
+    var checked = 0
+    while let directory = directories.popLast() {
+      let children = try tree.children(of: directory)
+      let batch = try tree.inodes(children.map(\.fileID))
+      for child in children {
+        #expect(batch[child.fileID] == (try tree.inode(child.fileID)))
+        checked += 1
+        if child.kind == .directory { directories.append(child.fileID) }
+      }
+    }
+    #expect(checked > 10)
+    let scattered: [UInt64] = [2, 16, 999_999, 18, 1 << 40]
+    let batch = try tree.inodes(scattered)
+    for id in scattered { #expect(batch[id] == (try tree.inode(id))) }
+  }
+}

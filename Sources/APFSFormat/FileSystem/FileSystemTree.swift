@@ -169,3 +169,31 @@ extension FileSystemTree {
     return inode.dataStream?.size ?? 0
   }
 }
+
+extension FileSystemTree {
+  /// The inodes with the given ids. Ids that lie close together (a directory's children usually do) are read in one
+  /// ordered scan over the records between the smallest and the largest; scattered ids fall back to one seek each.
+  public func inodes(_ ids: [UInt64]) throws -> [UInt64: InodeRecord] {
+    var out: [UInt64: InodeRecord] = [:]
+    guard let low = ids.min(), let high = ids.max() else { return out }
+    let wanted = Set(ids)
+    guard high - low <= UInt64(64 * wanted.count) else {
+      for id in wanted { if let inode = try inode(id) { out[id] = inode } }
+      return out
+    }
+    let start = FSKey(objectID: low, type: .inode)
+    try walker().scan(
+      root: volume.rootTreeOID, from: start,
+      keyOf: { node, index in try FSKey(parsing: node.bytes, at: node.entries[index].key.lowerBound) },
+      visit: { node, index in
+        let entry = node.entries[index]
+        let key = try FSKey(parsing: node.bytes, at: entry.key.lowerBound)
+        if key.objectID > high { return false }
+        if key.type == .inode, wanted.contains(key.objectID), let value = entry.value {
+          out[key.objectID] = try InodeRecord(objectID: key.objectID, parsing: node.bytes, value: value)
+        }
+        return true
+      })
+    return out
+  }
+}

@@ -35,9 +35,11 @@ struct List: ParsableCommand {
     var listed = 0
     func list(_ id: UInt64, prefix: String, depth: Int) throws {
       guard depth < 256, visited.insert(id).inserted else { return }  // a directory cycle ends the branch
-      for entry in try tree.children(of: id) {
+      let children = try tree.children(of: id)
+      let inodes = try tree.inodes(children.map(\.fileID))
+      for entry in children {
         let childPath = prefix + "/" + EntryText.name(entry.nameBytes)
-        let inode = try tree.inode(entry.fileID)
+        let inode = inodes[entry.fileID]
         let size = try inode.map { try tree.logicalSize($0) } ?? 0
         output += "\(EntryText.typeLetter(entry.kind)) \(entry.fileID)\t\(size)\t\(childPath)\n"
         listed += 1
