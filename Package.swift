@@ -98,7 +98,7 @@ let package = Package(
     .target(name: "DiskImageTestSupport", dependencies: ["CZlib", "CBZip2", "CLZMA"]),
     // Builders for IPSW-shaped test archives (ZIP writer with ZIP64, data descriptors and sparse entries, DER/IM4P,
     // manifests); used by tests and the benchmark tool.
-    .target(name: "IPSWTestSupport", dependencies: ["IPSWFormat", "DiskImageTestSupport"]),
+    .target(name: "IPSWTestSupport", dependencies: ["IPSWFormat", "ImageAccess", "DiskImageTestSupport"]),
 
     .testTarget(name: "ImageAccessTests", dependencies: ["ImageAccess"]),
     .testTarget(name: "RegionMapTests", dependencies: ["RegionMap"]),

@@ -1,3 +1,4 @@
+import ImageAccess
 import Crypto
 import DiskImageTestSupport
 import Foundation

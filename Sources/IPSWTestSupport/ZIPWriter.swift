@@ -3,6 +3,7 @@
 #elseif canImport(Darwin)
   import Darwin
 #endif
+import ImageAccess
 import Foundation
 import IPSWFormat
 

@@ -1,4 +1,5 @@
-/// CRC-32 as ZIP uses it (IEEE 802.3, reflected polynomial 0xEDB8_8320, initial and final XOR 0xFFFF_FFFF).
+/// CRC-32 (IEEE 802.3, reflected polynomial 0xEDB8_8320, initial and final XOR 0xFFFF_FFFF), as GPT headers and
+/// partition arrays (UEFI §5.3) and ZIP entries use it.
 ///
 /// Streamed: feed buffers with ``update(_:)`` and read ``value`` at any time. On disk: the `crc-32` field of the local
 /// and central headers, PKWARE APPNOTE §4.4.7.
