@@ -89,13 +89,13 @@ let package = Package(
     ),
     .executableTarget(
       name: "ringo-dmg-bench",
-      dependencies: ["ImageAccess", "Codecs", "DiskImage", "DiskImageTestSupport"],
+      dependencies: ["ImageAccess", "Codecs", "DiskImage", "DiskImageTestSupport", "TestSupport"],
       path: "Tools/dmg-bench"
     ),
 
     // Test support: real material and peer tools; a tiny UDIF writer for edge-case images.
     .target(name: "TestSupport"),
-    .target(name: "DiskImageTestSupport", dependencies: ["CZlib", "CBZip2", "CLZMA"]),
+    .target(name: "DiskImageTestSupport", dependencies: ["CZlib", "CBZip2", "CLZMA", "TestSupport"]),
     // Builders for IPSW-shaped test archives (ZIP writer with ZIP64, data descriptors and sparse entries, DER/IM4P,
     // manifests); used by tests and the benchmark tool.
     .target(name: "IPSWTestSupport", dependencies: ["IPSWFormat", "ImageAccess", "DiskImageTestSupport"]),
@@ -103,20 +103,22 @@ let package = Package(
     .testTarget(name: "ImageAccessTests", dependencies: ["ImageAccess"]),
     .testTarget(name: "RegionMapTests", dependencies: ["RegionMap"]),
     .testTarget(
-      name: "CodecsTests", dependencies: ["Codecs", "ImageAccess", "DiskImageTestSupport"], exclude: ["Vectors"]),
+      name: "CodecsTests", dependencies: ["Codecs", "ImageAccess", "DiskImageTestSupport", "TestSupport"],
+      exclude: ["Vectors"]),
     // runs the built `ringo` binary on the fixtures (needs the executable built, which `swift build --build-tests` does).
     .testTarget(name: "RingoCLITests", dependencies: ["IPSWTestSupport"]),
     .testTarget(
       name: "IPSWFormatTests",
       dependencies: [
-        "IPSWFormat", "IPSWTestSupport", "ImageAccess", "Codecs", "DiskImage", "DiskImageTestSupport",
+        "IPSWFormat", "IPSWTestSupport", "ImageAccess", "Codecs", "DiskImage", "DiskImageTestSupport", "TestSupport",
         .product(name: "Crypto", package: "swift-crypto"),
         .product(name: "SwiftASN1", package: "swift-asn1"),
         .product(name: "X509", package: "swift-certificates"),
       ],
       exclude: ["Vectors"]),
     .testTarget(
-      name: "DiskImageTests", dependencies: ["DiskImage", "Codecs", "ImageAccess", "DiskImageTestSupport"]),
+      name: "DiskImageTests",
+      dependencies: ["DiskImage", "Codecs", "ImageAccess", "DiskImageTestSupport", "TestSupport"]),
     .testTarget(
       name: "APFSFormatTests",
       dependencies: ["APFSFormat", "ImageAccess", "TestSupport", .product(name: "Crypto", package: "swift-crypto")]),
@@ -127,7 +129,7 @@ let package = Package(
     .testTarget(
       name: "BlockScanTests",
       dependencies: [
-        "BlockScan", "ImageAccess", "RegionMap",
+        "BlockScan", "ImageAccess", "RegionMap", "TestSupport",
         .product(name: "Crypto", package: "swift-crypto"),
         .product(name: "_CryptoExtras", package: "swift-crypto"),
       ]

@@ -1,6 +1,7 @@
 import CBZip2
 import CLZMA
 import CZlib
+import TestSupport
 
 /// Reference compressors from the system libraries, for round-trip tests and for building test DMGs.
 ///
@@ -96,17 +97,7 @@ public enum Compressors {
   }
 }
 
-/// A small deterministic generator (SplitMix64), so every generated test input can be reproduced from its seed.
-public struct SeededRandom: RandomNumberGenerator, Sendable {
-  private var state: UInt64
-  public init(seed: UInt64) { state = seed }
-  public mutating func next() -> UInt64 {
-    state &+= 0x9E37_79B9_7F4A_7C15
-    var z = state
-    z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-    z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-    return z ^ (z >> 31)
-  }
+extension SeededRandom {
 
   /// `count` bytes of compressible data: runs of repeated words, zero runs and random bytes.
   public mutating func compressibleBytes(_ count: Int) -> [UInt8] {

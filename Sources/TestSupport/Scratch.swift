@@ -18,21 +18,10 @@ public enum Scratch {
     return try file(bytes, name: URL(fileURLWithPath: path).lastPathComponent)
   }
 
-  /// Deterministic pseudo-random bytes (SplitMix64).
+  /// Deterministic pseudo-random bytes (``SeededRandom``).
   public static func randomBytes(count: Int, seed: UInt64) -> [UInt8] {
-    var state = seed
-    var out = [UInt8](repeating: 0, count: count)
-    var i = 0
-    while i < count {
-      state &+= 0x9E37_79B9_7F4A_7C15
-      var z = state
-      z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-      z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-      z ^= z >> 31
-      for k in 0..<8 where i + k < count { out[i + k] = UInt8(truncatingIfNeeded: z >> (8 * k)) }
-      i += 8
-    }
-    return out
+    var random = SeededRandom(seed: seed)
+    return random.bytes(count)
   }
 }
 

@@ -1,3 +1,4 @@
+import TestSupport
 import Codecs
 import DiskImageTestSupport
 import Foundation

@@ -1,3 +1,4 @@
+import TestSupport
 import DiskImage
 import DiskImageTestSupport
 import ImageAccess

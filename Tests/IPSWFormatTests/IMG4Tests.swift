@@ -2,6 +2,7 @@ import Foundation
 import IPSWFormat
 import IPSWTestSupport
 import ImageAccess
+import TestSupport
 import Testing
 
 @Suite("IMG4: IM4P, IM4M, IM4R, IMG4 and kernelcache payloads")
@@ -69,7 +70,7 @@ struct IMG4Tests {
     for cut in [0, 1, 10, 17, 100, 5000, bytes.count - 1] {
       #expect(throws: ParseError.self) { try IM4M(parsing: Array(bytes[0..<cut])) }
     }
-    var rng = MutationRandom(state: 0x1A4_4D00)  // Fuzzing seed
+    var rng = SeededRandom(seed: 0x1A4_4D00)  // Fuzzing seed
     for _ in 0..<200 {
       var m = bytes
       m[Int.random(in: 0..<600, using: &rng)] = UInt8.random(in: 0...255, using: &rng)
@@ -167,7 +168,7 @@ struct IMG4Tests {
   @Test("mutated IMG4 and IM4P files never trap; errors stay inside the file")
   func mutations() throws {
     let seed: UInt64 = 0x1A4_9EED  // Fuzzing seed
-    var rng = MutationRandom(state: seed)
+    var rng = SeededRandom(seed: seed)
     for name in ["img4/IMG4", "img4/IM4P"] {
       let original = try Fixtures.sharedBytes(name)
       for round in 0..<300 {

@@ -1,19 +1,8 @@
 import IPSWFormat
 import IPSWTestSupport
 import ImageAccess
+import TestSupport
 import Testing
-
-/// Seeded generator so a failing mutation run reproduces.
-struct MutationRandom: RandomNumberGenerator {
-  var state: UInt64
-  mutating func next() -> UInt64 {
-    state &+= 0x9E37_79B9_7F4A_7C15
-    var z = state
-    z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-    z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-    return z ^ (z >> 31)
-  }
-}
 
 func bytes(_ text: String) -> [UInt8] { Array(text.utf8) }
 
@@ -211,7 +200,7 @@ struct ZIPArchiveTests {
   @Test("mutated archives never trap; errors stay inside the file")
   func mutations() throws {
     let seed: UInt64 = 0x5EED_1B5A  // Fuzzing seed
-    var rng = MutationRandom(state: seed)
+    var rng = SeededRandom(seed: seed)
     let dir = try makeTemporaryDirectory("zipm")
     defer { removeTemporaryDirectory(dir) }
     let (path, _) = try makeArchive(dir, forceZIP64: true)

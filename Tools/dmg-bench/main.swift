@@ -2,6 +2,7 @@
 //
 // Usage: swift run -c release ringo-dmg-bench [--size-mib N] [--repeat R] [--cache-mib C] [--fixtures DIR]
 // Generated images go to the system temp dir (/tmp/ringo-dmg-bench-<codec>-<N>MiB.dmg) and are reused.
+import TestSupport
 import Codecs
 import DiskImage
 import DiskImageTestSupport

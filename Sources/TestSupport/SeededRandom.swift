@@ -1,0 +1,29 @@
+/// SplitMix64: a small deterministic generator, so every generated test input reproduces from its printed seed.
+///
+/// The one generator of the test support code (the forge keeps its own copy: it is a product, not test code).
+public struct SeededRandom: RandomNumberGenerator, Sendable {
+  private var state: UInt64
+  public init(seed: UInt64) { state = seed }
+
+  public mutating func next() -> UInt64 {
+    state &+= 0x9E37_79B9_7F4A_7C15
+    var z = state
+    z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+    z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+    return z ^ (z >> 31)
+  }
+
+  /// `count` random bytes, each 64-bit draw giving eight bytes, low byte first.
+  public mutating func bytes(_ count: Int) -> [UInt8] {
+    var out = [UInt8]()
+    out.reserveCapacity(count)
+    while out.count < count {
+      var word = next()
+      for _ in 0..<min(8, count - out.count) {
+        out.append(UInt8(truncatingIfNeeded: word))
+        word >>= 8
+      }
+    }
+    return out
+  }
+}
