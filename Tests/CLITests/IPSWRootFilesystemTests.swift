@@ -24,3 +24,18 @@ import Testing
     #expect(volumes?.first?["name"] as? String == "test-disk-image-apfs")
   }
 }
+
+extension IPSWRootFilesystemTests {
+  /// Extraction never writes beside the evidence: the archive's own folder is refused as the output folder.
+  @Test func extractionIntoTheArchivesFolderIsRefused() throws {
+    let path = try Scratch.file([], name: "beside.ipsw")
+    try FileManager.default.removeItem(atPath: path)
+    try IPSWBuilder().write(to: path)
+    let folder = URL(fileURLWithPath: path).deletingLastPathComponent().path
+    let before = try FileManager.default.contentsOfDirectory(atPath: folder)
+    let (status, output) = try CLITests.run(["ipsw", "extract", path, "-o", folder])
+    #expect(status == 2, "\(output)")
+    #expect(output.contains("refusing to extract into the evidence folder"))
+    #expect(try FileManager.default.contentsOfDirectory(atPath: folder) == before)
+  }
+}

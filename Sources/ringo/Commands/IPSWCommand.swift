@@ -116,6 +116,15 @@ extension Ringo.IPSWCommand {
     @Option(help: "Most bytes one entry may decode to.") var maxEntryBytes: UInt64 = 16 << 30
     @Option(help: "Most output bytes per compressed byte.") var maxRatio: UInt64 = 1100
 
+    func validate() throws {
+      // Extracted files must not land beside the evidence: the output folder may not be the archive's own folder.
+      let archiveFolder = URL(fileURLWithPath: file).deletingLastPathComponent().resolvingSymlinksInPath().path
+      let outputFolder = URL(fileURLWithPath: output).resolvingSymlinksInPath().path
+      if outputFolder == archiveFolder {
+        throw ValidationError("refusing to extract into the evidence folder \(archiveFolder); choose another folder")
+      }
+    }
+
     func run() throws {
       let archive = try ZIPArchive(path: file)
       var selected: [CentralDirectoryEntry]?
