@@ -50,7 +50,9 @@ let package = Package(
     // container -> volumes -> extents: the APFS on-disk format.
     .target(name: "APFSFormat", dependencies: ["ImageAccess", "RegionMap", "Codecs"]),
     // content scan: classifies every block by its bytes (zero, text, compressed, encrypted, apfs-object).
-    .target(name: "BlockScan", dependencies: ["ImageAccess", "RegionMap"]),
+    // CPrefetch is a header with one inline function: the CPU's prefetch hint, which Swift cannot spell.
+    .target(name: "CPrefetch"),
+    .target(name: "BlockScan", dependencies: ["ImageAccess", "RegionMap", "CPrefetch"]),
     // findings -> verdict: rules over the facts, and the report contract (ringo.triage/1).
     .target(
       name: "Triage", dependencies: ["ImageAccess", "APFSFormat", "RegionMap", "DiskImage", "BlockScan", "IPSWFormat"]),

@@ -4,6 +4,31 @@
   import Darwin
 #endif
 
+/// How many bytes of a block fall in each class the text test needs, from ``BlockKernels/byteClasses(_:stopAboveControl:stopAboveNonPrintable:)``
+/// or from a histogram. Control bytes are the rest: 0x01...0x08, 0x0B, 0x0C, 0x0E...0x1F and 0x7F.
+public struct ByteClassCounts: Sendable, Equatable {
+  /// Bytes examined: the whole block, or fewer when the pre-check stopped because the block cannot be text.
+  public var counted: Int
+  /// Bytes equal to 0x00.
+  public var zero: Int
+  /// Printable ASCII 0x20...0x7E plus tab, line feed and carriage return.
+  public var printable: Int
+  /// Bytes 0x80...0xFF.
+  public var high: Int
+
+  public init(counted: Int, zero: Int, printable: Int, high: Int) {
+    self.counted = counted
+    self.zero = zero
+    self.printable = printable
+    self.high = high
+  }
+
+  /// Control bytes among the counted ones.
+  public var control: Int { counted &- zero &- printable &- high }
+  /// Counted bytes other than 0x00.
+  public var nonZero: Int { counted &- zero }
+}
+
 /// What one block's bytes look like: byte-class counts and two statistics of its byte histogram.
 ///
 /// Computed by ``init(histogram:byteCount:)`` from the 256-bin histogram that ``BlockKernels/histogram(_:into:)``
@@ -106,6 +131,11 @@ public struct BlockStats: Sendable, Equatable {
   public init(of bytes: UnsafeRawBufferPointer, scratch: UnsafeMutableBufferPointer<UInt32>) {
     BlockKernels.histogram(bytes, into: scratch)
     self.init(histogram: UnsafeBufferPointer(scratch), byteCount: bytes.count)
+  }
+
+  /// The byte-class counts of the whole block (the same numbers the pre-check kernel gives).
+  public var byteClasses: ByteClassCounts {
+    ByteClassCounts(counted: byteCount, zero: zeroBytes, printable: printableBytes, high: highBytes)
   }
 
   /// All bytes are zero.

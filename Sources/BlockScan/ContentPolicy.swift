@@ -18,10 +18,15 @@ public enum BlockVerdict: Sendable, Equatable {
 /// The thresholds and why (measured at 4 KiB on the corpus described in the README):
 /// - **zero**: every byte is 0x00. Exact, no threshold.
 /// - **text**: control bytes at most ``textMaxControlFraction`` (1 %) and printable ASCII at least
-///   ``textMinPrintableFraction`` (85 %) of the non-zero bytes, and entropy at most ``textMaxEntropy`` (6.5 bits).
-///   Zero bytes are left out of the fractions so that a file's zero-padded last block and UTF-16 text still count.
-///   Random bytes hold about 12 % control bytes (4096 bytes: about 500), so they are never text; x86/arm binaries and
-///   database pages hold length and pointer bytes below 0x20 and fail the control test.
+///   ``textMinPrintableFraction`` (85 %) of the non-zero bytes. Zero bytes are left out of the fractions so that a
+///   file's zero-padded last block and UTF-16 text still count. Random bytes hold about 12 % control bytes (4096
+///   bytes: about 500), so they are never text; x86/arm binaries and database pages hold length and pointer bytes
+///   below 0x20 and fail the control test. The rule needs only byte-class counts, so the scanner decides it with a
+///   SIMD pre-check (``BlockKernels/byteClasses(_:stopAboveControl:stopAboveNonPrintable:)``) before any histogram.
+///   An earlier version also required entropy at most 6.5 bits; it is dropped because such a block cannot be high
+///   entropy anyway (85 % printable, 1 % control and 14 % high bytes give at most 7.31 bits, below
+///   ``compressedMinEntropy``), so the entropy test only moved random-looking printable strings (passwords, 6.55
+///   bits) from `text` to `unknown`.
 /// - **high entropy**: entropy within ``highEntropyMargin`` (0.25 bits) of what `n` random bytes give
 ///   (``BlockStats/expectedRandomEntropy(byteCount:)``, 7.955 bits at 4 KiB). Compressed output of zlib, bzip2 and
 ///   xz was at 7.60 bits or more in 4 KiB blocks on the corpus; binaries and text stay below 7.0.
@@ -36,7 +41,6 @@ public enum BlockVerdict: Sendable, Equatable {
 public struct ContentPolicy: Sendable, Equatable {
   public var textMaxControlFraction = 0.01
   public var textMinPrintableFraction = 0.85
-  public var textMaxEntropy = 6.5
   public var highEntropyMargin = 0.25
   public var compressedMinEntropy = 7.5
   /// Standard deviations above the chi-square mean (255) that still count as random.
@@ -61,13 +65,22 @@ public struct ContentPolicy: Sendable, Equatable {
     s.byteCount >= minimumStatisticalBytes && s.entropy >= compressedMinEntropy && !isText(s)
   }
 
-  func isText(_ s: BlockStats) -> Bool {
-    let nonZero = s.nonZeroBytes
+  func isText(_ s: BlockStats) -> Bool { isText(s.byteClasses) }
+
+  /// The text rule on byte-class counts of a whole block.
+  public func isText(_ c: ByteClassCounts) -> Bool {
+    let nonZero = c.nonZero
     guard nonZero > 0 else { return false }
     let n = Double(nonZero)
-    return Double(s.controlBytes) <= textMaxControlFraction * n
-      && Double(s.printableBytes) >= textMinPrintableFraction * n
-      && s.entropy <= textMaxEntropy
+    return Double(c.control) <= textMaxControlFraction * n && Double(c.printable) >= textMinPrintableFraction * n
+  }
+
+  /// Limits for the pre-check kernel on a block of `n` bytes: more control bytes, or more control plus high bytes,
+  /// than these and the block cannot be text whatever its other bytes are (the non-zero bytes are at most `n`).
+  public func textPrecheckLimits(byteCount n: Int) -> (control: Int, nonPrintable: Int) {
+    let control = Int((textMaxControlFraction * Double(n)).rounded(.down))
+    let nonPrintable = Int(((1 - textMinPrintableFraction) * Double(n)).rounded(.down))
+    return (control, nonPrintable)
   }
 
   /// The verdict for one block from its statistics alone, plus whether a compressed-format signature starts it.

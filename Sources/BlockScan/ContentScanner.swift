@@ -29,6 +29,10 @@ public struct ScanOptions: Sendable, Equatable {
   public var detectAPFSObjects = true
   /// Points in the entropy strip.
   public var stripPoints = 512
+  /// Text blocks are decided by the byte-class pre-check, without a histogram; the strip's entropy for text comes
+  /// from every `textEntropySampling`-th text block of a window plus the first text block of each strip point
+  /// (1: every text block, an exact strip at the histogram's cost). Classes never depend on it.
+  public var textEntropySampling = 16
   /// How far (bytes from the signature's block) a compressed-format signature marks its run `compressed`. Bounded
   /// so that a chance match inside ciphertext cannot relabel the rest of a whole encrypted image.
   public var maximumSignatureCarry = 64 << 20
@@ -75,6 +79,7 @@ public struct ContentScanner: Sendable {
         code: "invalid-option", offset: nil, length: 0, message: "strip points \(o.stripPoints) is invalid")
     }
     o.aggregateBlocks = max(1, min(o.aggregateBlocks, 1 << 16))
+    o.textEntropySampling = max(1, o.textEntropySampling)
     let blocks = max(1, min(o.windowSize, 1 << 30) / o.blockSize)  // at most 1 GiB mapped per thread
     let (window, overflow) = blocks.multipliedReportingOverflow(by: o.blockSize)
     o.windowSize = overflow ? o.blockSize : window

@@ -30,6 +30,8 @@ struct WindowClassifier {
   /// The window's first block starts a high-entropy run that is still open.
   var leadingRunOpen = false
   var classifiedUpTo: Int
+  /// Text blocks seen in this window (for the strip's entropy sampling).
+  var textBlocks = 0
 
   init(
     options: ScanOptions, job: ContentScanner.WindowJob, layout: StripLayout, scratch: UnsafeMutableBufferPointer<UInt32>,
@@ -74,6 +76,18 @@ struct WindowClassifier {
         closeRun()
         let stats = BlockStats(of: block, scratch: scratch)
         emit(.apfsObject, offset: offset, length: length, entropy: stats.entropy)
+        continue
+      }
+      let limits = policy.textPrecheckLimits(byteCount: length)
+      let classes = BlockKernels.byteClasses(
+        block, stopAboveControl: limits.control, stopAboveNonPrintable: limits.nonPrintable)
+      if classes.counted == length, policy.isText(classes) {
+        closeRun()
+        textBlocks += 1
+        let bin = layout.bin(of: job.scanStart + (offset - job.range.lowerBound)) - result.firstBin
+        let sampled = textBlocks % options.textEntropySampling == 1 % options.textEntropySampling
+          || result.binBytes[bin] == 0
+        emit(.text, offset: offset, length: length, entropy: sampled ? BlockStats(of: block, scratch: scratch).entropy : nil)
         continue
       }
       let stats = BlockStats(of: block, scratch: scratch)
@@ -148,7 +162,8 @@ struct WindowClassifier {
     }
   }
 
-  mutating func emit(_ cls: ContentClass, offset: Int, length: Int, entropy: Double) {
+  /// Records a classified block. `entropy` is nil for a text block left out of the strip's entropy sample.
+  mutating func emit(_ cls: ContentClass, offset: Int, length: Int, entropy: Double?) {
     precondition(offset == classifiedUpTo, "blocks must be emitted in order")  // programmer error
     classifiedUpTo = offset + length
     result.blockCounts[cls.rawValue] += 1
@@ -157,6 +172,7 @@ struct WindowClassifier {
     } else {
       result.runs.append(RegionRun(cls.regionClass, offset: offset, length: length))
     }
+    guard let entropy else { return }
     let bin = layout.bin(of: job.scanStart + (offset - job.range.lowerBound)) - result.firstBin
     result.binSums[bin] += entropy * Double(length)
     result.binBytes[bin] += length

@@ -27,8 +27,21 @@ import Testing
     #expect(policy.verdict(for: stats(printable: 4014, control: 82, entropy: 4.8, chi: 30_000)) == .unknown)
     // Mostly high bytes (random-like): not text.
     #expect(policy.verdict(for: stats(printable: 1500, control: 0, high: 2596, entropy: 7.9, chi: 300)) != .text)
-    // Printable but entropy too high for text.
-    #expect(policy.verdict(for: stats(printable: 4096, entropy: 6.6, chi: 1000)) != .text)
+    // Random printable characters (a password list) are text: the rule reads byte classes, not entropy.
+    #expect(policy.verdict(for: stats(printable: 4096, entropy: 6.55, chi: 1000)) == .text)
+  }
+
+  @Test func preCheckLimitsNeverRejectAText() {
+    // At the limits the block may still be text; one byte more and it cannot be, whatever its zero bytes are.
+    for n in [256, 300, 4095, 4096, 65_536] {
+      let (control, nonPrintable) = policy.textPrecheckLimits(byteCount: n)
+      #expect(policy.isText(ByteClassCounts(counted: n, zero: 0, printable: n - nonPrintable, high: nonPrintable - control)))
+      let overControl = ByteClassCounts(counted: n, zero: 0, printable: n - control - 1, high: 0)
+      #expect(overControl.control == control + 1)
+      #expect(!policy.isText(overControl))
+      let overHigh = ByteClassCounts(counted: n, zero: 0, printable: n - nonPrintable - 1, high: nonPrintable + 1)
+      #expect(!policy.isText(overHigh))
+    }
   }
 
   @Test func highEntropySplitsOnChiSquare() {

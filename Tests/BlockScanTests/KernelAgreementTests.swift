@@ -83,4 +83,62 @@ import Testing
       for v in 0..<256 { #expect(Int(scratch[v]) == h[v]) }
     }
   }
+
+  /// Inputs that put every byte class in every lane and position: all 256 values, text with control bytes sprinkled
+  /// in, and the usual random and edge-length inputs.
+  static func classInputs() -> [[UInt8]] {
+    var rng = SeededRandom(seed: Self.seed ^ 0xC1A5)
+    var out = inputs()
+    for n in [256, 4096, 5000] {
+      out.append((0..<n).map { UInt8(truncatingIfNeeded: $0) })
+      var text = (0..<n).map { UInt8(truncatingIfNeeded: $0 % 95 + 0x20) }
+      for _ in 0..<(n / 150) { text[Int(rng.next() % UInt64(n))] = UInt8(truncatingIfNeeded: rng.next() % 0x20) }
+      out.append(text)
+    }
+    return out
+  }
+
+  @Test func byteClassesMatchReferenceWhenNotStopped() {
+    for input in Self.classInputs() {
+      let reference = ReferenceKernels.blockStats(input)
+      let fast = input.withUnsafeBytes { BlockKernels.byteClasses($0) }
+      #expect(fast == reference.byteClasses, "length \(input.count)")
+      #expect(fast.control == reference.controlBytes)
+    }
+  }
+
+  @Test func byteClassesStopOnlyWhenTheLimitIsExceeded() {
+    // Whatever the limits, a stop means the whole block's counts exceed them too (counts only grow), and the
+    // counts up to the stop are exactly the reference counts of that prefix.
+    var rng = SeededRandom(seed: Self.seed ^ 0x570B)
+    for input in Self.classInputs() {
+      for _ in 0..<4 {
+        let controlLimit = Int(rng.next() % UInt64(max(1, input.count / 8) + 1))
+        let otherLimit = controlLimit + Int(rng.next() % UInt64(max(1, input.count / 4) + 1))
+        let fast = input.withUnsafeBytes {
+          BlockKernels.byteClasses($0, stopAboveControl: controlLimit, stopAboveNonPrintable: otherLimit)
+        }
+        let prefix = ReferenceKernels.blockStats(Array(input[0..<fast.counted]))
+        #expect(fast == prefix.byteClasses, "length \(input.count), stopped at \(fast.counted)")
+        let whole = ReferenceKernels.blockStats(input)
+        if fast.counted < input.count {
+          #expect(fast.counted % 256 == 0)
+          #expect(whole.controlBytes > controlLimit || whole.controlBytes + whole.highBytes > otherLimit)
+        }
+      }
+    }
+  }
+
+  @Test func randomBlocksStopEarly() {
+    // The pre-check is cheap on ciphertext because it gives up within the first 1 KiB of a 4 KiB block.
+    var rng = SeededRandom(seed: Self.seed ^ 0xE4)
+    let limits = ContentPolicy.standard.textPrecheckLimits(byteCount: 4096)
+    for _ in 0..<100 {
+      let block = rng.bytes(4096)
+      let counts = block.withUnsafeBytes {
+        BlockKernels.byteClasses($0, stopAboveControl: limits.control, stopAboveNonPrintable: limits.nonPrintable)
+      }
+      #expect(counts.counted <= 1024)
+    }
+  }
 }
