@@ -180,6 +180,25 @@ enum Blocks {
     #expect(result.bytesByClass[.zero] == 8 * 4096)  // blocks outside the bad window are still classified
   }
 
+  #if os(Linux)
+    @Test func aFileThatShrinksUnderTheScanIsAnErrorNotACrash() throws {
+      // Pages past the new end of file cannot be read: without MADV_POPULATE_READ the first touch would raise SIGBUS.
+      // (Our own scratch file, not evidence: the test truncates it after opening.)
+      let bytes = mixed()
+      let path = FileManager.default.temporaryDirectory.appendingPathComponent("ringo-shrink-\(UUID().uuidString).img")
+        .path
+      #expect(FileManager.default.createFile(atPath: path, contents: Data(bytes)))
+      defer { try? FileManager.default.removeItem(atPath: path) }
+      let image = try MappedImage(path: path)
+      #expect(truncate(path, 65_536) == 0)
+      let result = try scanner(threads: 1, window: 64 << 10).scan(image)
+      #expect(result.errors.count >= 1)
+      #expect(result.errors.allSatisfy { $0.code == "unreadable-window" && $0.offset! >= 65_536 })
+      #expect(result.regions.totalBytes == bytes.count)
+      #expect(result.bytesByClass[.unknown, default: 0] >= bytes.count - 65_536)
+    }
+  #endif
+
   @Test func invalidOptionsAreRejected() {
     var options = ScanOptions()
     options.blockSize = 8
