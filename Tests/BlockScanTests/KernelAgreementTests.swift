@@ -84,6 +84,19 @@ import Testing
     }
   }
 
+  @Test func inconsistentHistogramsTakeTheGeneralPath() {
+    // Counts that do not add up to the byte count, or exceed the c·log2(c) table, must not index past it.
+    var h = [UInt32](repeating: 0, count: 256)
+    h[5] = 100_000
+    h[6] = UInt32.max
+    let stats = h.withUnsafeBufferPointer { BlockStats(histogram: $0, byteCount: 4096) }
+    #expect(stats.byteCount == 4096)
+    let uniform = [UInt32](repeating: 16, count: 256)
+    let exact = uniform.withUnsafeBufferPointer { BlockStats(histogram: $0, byteCount: 4096) }
+    #expect(exact.entropy == 8)
+    #expect(exact.chiSquare == 0)
+  }
+
   /// Inputs that put every byte class in every lane and position: all 256 values, text with control bytes sprinkled
   /// in, and the usual random and edge-length inputs.
   static func classInputs() -> [[UInt8]] {
