@@ -194,6 +194,25 @@ func best(_ repeats: Int, threads: Int = 1, _ body: () throws -> Void) rethrows 
   return timing
 }
 
+/// Paired ratios: in each of `repeats` rounds the baseline and the measured body run back to back, and the round's
+/// ratio is baseline time / measured time (wall). The median of the rounds is far less sensitive to a machine whose
+/// speed drifts between rows (other guests on the host) than a ratio of two best-of figures taken seconds apart.
+func pairedRatio(_ repeats: Int, baseline: () throws -> Void, measured: () throws -> Void) rethrows -> (
+  median: Double, low: Double, high: Double
+) {
+  var ratios: [Double] = []
+  for _ in 0..<max(1, repeats) {
+    var t0 = now()
+    try baseline()
+    let base = Double(now() - t0)
+    t0 = now()
+    try measured()
+    ratios.append(base / Double(now() - t0))
+  }
+  ratios.sort()
+  return (ratios[ratios.count / 2], ratios.first!, ratios.last!)
+}
+
 /// Runs `body(range)` on `threads` equal slices of `0..<size` in parallel.
 func parallel(_ threads: Int, size: Int, _ body: @Sendable @escaping (Range<Int>) throws -> Void) throws {
   let slice = ((size / threads + 4095) / 4096) * 4096
@@ -323,16 +342,54 @@ func main() throws {
   var all = ScanOptions()
   all.threads = cores
   var lastResult: ScanResult?
+  var lastPrefix: ScanResult?
   let scan1 = try best(o.repeats) { lastResult = try ContentScanner(options: single).scan(image) }
   rows.append(("classifier (ringo scan), 1 thread", gb / scan1.wall, gb / scan1.cpu))
   let scanN = try best(o.repeats, threads: cores) { lastResult = try ContentScanner(options: all).scan(image) }
   rows.append(("classifier (ringo scan), \(cores) threads", gb / scanN.wall, gb / scanN.cpu / Double(cores)))
+
+  // Paired ratios against the prefetching read (the faster read loop on this machine in every run so far).
+  let pairs = max(5, o.repeats)
+  func readPass() throws {
+    try image.forEachWindow(windowSize: window) { _, b in sink.add(BlockKernels.readSum(b, prefetching: true)) }
+  }
+  let pairedFletcher = try pairedRatio(pairs, baseline: readPass) {
+    try perBlock(0..<size) { BlockKernels.fletcher64($0) }
+  }
+  let pairedZero = try pairedRatio(pairs, baseline: readPass) {
+    try perBlock(0..<size) { BlockKernels.isAllZero($0) ? 1 : 0 }
+  }
+  let pairedScan = try pairedRatio(pairs, baseline: readPass) { lastResult = try ContentScanner(options: single).scan(image) }
+  let pairedThreads = try pairedRatio(pairs, baseline: { lastResult = try ContentScanner(options: single).scan(image) }) {
+    lastResult = try ContentScanner(options: all).scan(image)
+  }
+  var pairedNotes = [
+    String(
+      format: "paired, median of %d rounds (low–high): Fletcher-64 / read %.2f (%.2f–%.2f); zero test / read %.2f (%.2f–%.2f)",
+      pairs, pairedFletcher.median, pairedFletcher.low, pairedFletcher.high, pairedZero.median, pairedZero.low,
+      pairedZero.high),
+    String(
+      format: "paired: classifier 1 thread / read %.3f (%.3f–%.3f); classifier %d threads / 1 thread %.2fx (%.2f–%.2f)",
+      pairedScan.median, pairedScan.low, pairedScan.high, cores, pairedThreads.median, pairedThreads.low,
+      pairedThreads.high),
+  ]
 
   var peerNotes: [String] = []
   if !o.skipPeers {
     let entBytes = min(o.peerBytes, size)
     if let t = runPeer("head -c \(entBytes) '\(path)' | ent", limit: 300) {
       rows.append(("ent (prefix \(entBytes >> 20) MiB), 1 thread", Double(entBytes) / 1e9 / t, nil))
+      // ent reads a pipe, so the classifier is timed on the same prefix; 3 rounds, each ent then ringo.
+      var entFailed = false
+      let pairedEnt = try pairedRatio(3, baseline: {
+        if runPeer("head -c \(entBytes) '\(path)' | ent", limit: 300) == nil { entFailed = true }
+      }) { lastPrefix = try ContentScanner(options: single).scan(image, ranges: [0..<entBytes]) }
+      if !entFailed {
+        pairedNotes.append(
+          String(
+            format: "paired: classifier 1 thread / ent on the same %d MiB prefix %.0fx (%.0f–%.0f), 3 rounds",
+            entBytes >> 20, pairedEnt.median, pairedEnt.low, pairedEnt.high))
+      }
     } else {
       peerNotes.append("ent: failed or over 300 s on \(entBytes >> 20) MiB")
     }
@@ -378,6 +435,7 @@ func main() throws {
     print(String(format: "classifier 1 thread / binwalk -E (wall): %.0fx", gb / scan1.wall / bw.wall))
   }
   for note in peerNotes { print(note) }
+  for note in pairedNotes { print(note) }
   if let result = lastResult {
     let summary = [RegionClass.zero, .text, .compressed, .encrypted, .apfsObject, .unknown].map {
       "\($0.rawValue) \(String(format: "%.1f", 100 * Double(result.bytesByClass[$0] ?? 0) / Double(max(1, size)))) %"
@@ -385,7 +443,7 @@ func main() throws {
     print("classes: \(summary)")
   }
   print(String(format: "peak RSS %.1f MiB (file %d MiB, windows of %d MiB)", peakRSSMiB(), size >> 20, window >> 20))
-  if sink.total == 42 { print("") }  // keeps the kernels' results alive
+  if sink.total == 42 || lastPrefix?.scannedBytes == -1 { print("") }  // keeps the kernels' results alive
 }
 
 do {
