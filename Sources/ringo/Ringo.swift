@@ -22,12 +22,14 @@ struct Ringo: ParsableCommand {
         ringo triage --format json -o /cases/42/report.json /evidence/42/iphone.img
         ringo triage --lang ja --format markdown /evidence/42/iphone.img
         ringo triage --ipsw /firmware/iPhone13,2_17.4_21E219_Restore.ipsw /evidence/42/iphone.img
+        ringo batch /evidence/2026-12 -o /cases/2026-12/triage
         ringo ls -R --volume Data /evidence/42/iphone.img /private/var/mobile
         ringo scan --svg /cases/42/entropy.svg /evidence/42/nand-dump.bin
       """,
     version: RingoVersion.string,
     subcommands: [
       TriageCommand.self,
+      Batch.self,
       List.self,
       Stat.self,
       Cat.self,
