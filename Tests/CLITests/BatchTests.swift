@@ -67,6 +67,38 @@ import Testing
     #expect(text.contains("Verdicts: not-apfs 2, recoverable 1, unrecoverable-without-vendor 1"))
   }
 
+  @Test func customerCopiesInJapaneseBesideEachReport() throws {
+    let evidence = try Self.evidenceFolder()
+    let output = URL(fileURLWithPath: evidence).deletingLastPathComponent().appendingPathComponent("reports").path
+    let (status, text) = try CLITests.run(["batch", "--no-hash", "--also", "text", "--lang", "ja", evidence, "-o", output])
+    #expect(status == 0, "\(text)")
+    let copy = try #require(FileManager.default.contents(atPath: output + "/ios-full.img.report.txt"))
+    #expect(String(decoding: copy, as: UTF8.self).contains("判定: unrecoverable-without-vendor"))
+    #expect(FileManager.default.fileExists(atPath: output + "/case 7/macos.img.report.txt"))
+    #expect(!FileManager.default.fileExists(atPath: output + "/link.img.report.txt"))  // skipped: no report at all
+  }
+
+  @Test func triageWritesExtraCopiesButNeverBesideTheEvidence() throws {
+    let evidence = try Self.evidenceFolder()
+    let image = evidence + "/ios-full.img"
+    let out = URL(fileURLWithPath: evidence).deletingLastPathComponent()
+    let (status, text) = try CLITests.run([
+      "triage", "--no-hash", "--format", "json", "-o", out.appendingPathComponent("r.json").path, "--also-write",
+      out.appendingPathComponent("r.md").path, "--also-write", out.appendingPathComponent("r.txt").path, image,
+    ])
+    #expect(status == 0, "\(text)")
+    let markdown = String(decoding: FileManager.default.contents(atPath: out.appendingPathComponent("r.md").path) ?? Data(), as: UTF8.self)
+    let plain = String(decoding: FileManager.default.contents(atPath: out.appendingPathComponent("r.txt").path) ?? Data(), as: UTF8.self)
+    #expect(markdown.hasPrefix("#"))
+    #expect(plain.contains("Verdict: unrecoverable-without-vendor"))
+    let before = try Self.listing(evidence)
+    let (beside, _) = try CLITests.run(["triage", "--no-hash", "--also-write", evidence + "/copy.txt", image])
+    #expect(beside == 2)
+    let (unknown, _) = try CLITests.run(["triage", "--no-hash", "--also-write", out.appendingPathComponent("r.pdf").path, image])
+    #expect(unknown == 2)
+    #expect(try Self.listing(evidence) == before)
+  }
+
   @Test func aFileThatRunsTooLongIsRecordedAndTheBatchExitsOne() throws {
     let evidence = try Self.evidenceFolder()
     let output = URL(fileURLWithPath: evidence).deletingLastPathComponent().appendingPathComponent("reports").path

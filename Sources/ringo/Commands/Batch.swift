@@ -30,6 +30,7 @@ struct Batch: ParsableCommand {
 
       Examples:
         ringo batch /evidence/2026-12 -o /cases/2026-12/triage
+        ringo batch --also text --lang ja /evidence/2026-12 -o /cases/2026-12/triage-ja
         ringo batch --no-hash --jobs 2 /evidence/incoming -o /tmp/triage-incoming
       """
   )
@@ -51,6 +52,12 @@ struct Batch: ParsableCommand {
 
   @Option(help: "Free-space threshold for low-free-space, as for `ringo triage`.")
   var minFree: String?
+
+  @Option(
+    help: ArgumentHelp(
+      "Also write each report as text or markdown beside its JSON (a copy for the customer, in --lang); repeatable.",
+      valueName: "format"))
+  var also: [Ringo.ReportFormat] = []
 
   @Option(help: "Files triaged at the same time (1 to 64).")
   var jobs: Int = 1
@@ -74,9 +81,10 @@ struct Batch: ParsableCommand {
     if let scan { childOptions.append(scan ? "--scan" : "--no-scan") }
     if let minFree { childOptions += ["--min-free", minFree] }
     let plan = try BatchPlan(evidence: folder, output: output)
+    let extraFormats = also.filter { $0 != .json }
     let outcomes = BatchRunner(
-      plan: plan, executable: BatchRunner.ownExecutable, childOptions: childOptions, jobs: jobs,
-      timeout: timeout
+      plan: plan, executable: BatchRunner.ownExecutable, childOptions: childOptions, extraFormats: extraFormats,
+      jobs: jobs, timeout: timeout
     ).run()
     let summary = BatchSummary(plan: plan, outcomes: outcomes, version: RingoVersion.string)
     let text = summary.text()
@@ -178,9 +186,16 @@ struct BatchPlan {
     return path.hasPrefix(prefix) ? String(path.dropFirst(prefix.count)) : URL(fileURLWithPath: path).lastPathComponent
   }
 
-  /// Where the report of `entry` goes: the same relative path under the output folder, plus `.report.json`.
-  func reportPath(_ entry: Entry) -> String {
-    URL(fileURLWithPath: output).appendingPathComponent(entry.relative + ".report.json").path
+  /// Where the report of `entry` goes: the same relative path under the output folder, plus `.report.json` (or
+  /// `.report.txt`, `.report.md` for the copies).
+  func reportPath(_ entry: Entry, format: Ringo.ReportFormat = .json) -> String {
+    let suffix =
+      switch format {
+      case .json: ".report.json"
+      case .text: ".report.txt"
+      case .markdown: ".report.md"
+      }
+    return URL(fileURLWithPath: output).appendingPathComponent(entry.relative + suffix).path
   }
 }
 
@@ -206,6 +221,8 @@ struct BatchRunner {
   let plan: BatchPlan
   let executable: String
   let childOptions: [String]
+  /// Text or Markdown copies written next to each JSON report (`.report.txt`, `.report.md`).
+  var extraFormats: [Ringo.ReportFormat] = []
   let jobs: Int
   let timeout: Double
 
@@ -260,7 +277,10 @@ struct BatchRunner {
     }
     let process = Process()
     process.executableURL = URL(fileURLWithPath: executable)
-    process.arguments = ["triage", "--format", "json", "-o", reportPath] + childOptions + ["--", entry.path]
+    let extraPaths = extraFormats.map { plan.reportPath(entry, format: $0) }
+    process.arguments =
+      ["triage", "--format", "json", "-o", reportPath] + extraPaths.flatMap { ["--also-write", $0] } + childOptions
+      + ["--", entry.path]
     process.standardOutput = FileHandle.nullDevice
     let errorPipe = Pipe()
     process.standardError = errorPipe
@@ -307,7 +327,9 @@ struct BatchRunner {
       outcome.report = BatchPlan.relative(reportPath, to: plan.output)
       readFacts(reportPath, into: &outcome)
     }
-    if outcome.status != .report { try? FileManager.default.removeItem(atPath: reportPath) }  // no partial reports
+    if outcome.status != .report {  // no partial reports
+      for path in [reportPath] + extraPaths { try? FileManager.default.removeItem(atPath: path) }
+    }
     return outcome
   }
 

@@ -47,6 +47,13 @@ struct TriageCommand: ParsableCommand {
     help: "Scan the bytes (content classes, whole-image encryption); by default only when no container is found.")
   var scan: Bool?
 
+  @Option(
+    name: .customLong("also-write"),
+    help: ArgumentHelp(
+      "Also write the report to FILE, in the format its extension names (.txt, .md, .json); repeatable.",
+      valueName: "file"))
+  var alsoWrite: [String] = []
+
   @Option(help: "The IPSW the device tried to install: adds the update's space need and its kernel facts.")
   var ipsw: String?
 
@@ -66,6 +73,30 @@ struct TriageCommand: ParsableCommand {
     if let output {
       try OutputPolicy.check(output: output, evidence: image)
     }
+    for extra in alsoWrite {
+      guard Self.format(ofPath: extra) != nil else {
+        throw ValidationError("--also-write needs a file ending in .txt, .md or .json, not '\(extra)'")
+      }
+      try OutputPolicy.check(output: extra, evidence: image)
+    }
+  }
+
+  /// The report format a file name asks for, by its extension.
+  static func format(ofPath path: String) -> Ringo.ReportFormat? {
+    switch URL(fileURLWithPath: path).pathExtension.lowercased() {
+    case "txt", "text": .text
+    case "md", "markdown": .markdown
+    case "json": .json
+    default: nil
+    }
+  }
+
+  static func render(_ report: TriageReport, as format: Ringo.ReportFormat) throws -> String {
+    switch format {
+    case .text: TextRenderer.render(report)
+    case .json: try JSONRenderer.render(report)
+    case .markdown: MarkdownRenderer.render(report)
+    }
   }
 
   func run() throws {
@@ -81,13 +112,10 @@ struct TriageCommand: ParsableCommand {
     } catch {
       throw EvidenceUnreadable(underlying: error)
     }
-    let text: String
-    switch format {
-    case .text: text = TextRenderer.render(report)
-    case .json: text = try JSONRenderer.render(report)
-    case .markdown: text = MarkdownRenderer.render(report)
+    for extra in alsoWrite {
+      if let extraFormat = Self.format(ofPath: extra) { try OutputPolicy.write(try Self.render(report, as: extraFormat), to: extra) }
     }
-    try OutputPolicy.write(text, to: output)
+    try OutputPolicy.write(try Self.render(report, as: format), to: output)
   }
 }
 
