@@ -70,7 +70,7 @@ public struct BlockStats: Sendable, Equatable {
   /// - Complexity: O(256), no allocation.
   public init(histogram h: UnsafeBufferPointer<UInt32>, byteCount: Int) {
     precondition(h.count >= 256, "histogram needs 256 counters")  // programmer error
-    if byteCount < 65_536, let sums = Self.smallBlockSums(h, byteCount: byteCount) {
+    if (0..<65_536).contains(byteCount), let sums = Self.smallBlockSums(h, byteCount: byteCount) {
       self.init(
         byteCount: byteCount, zeroBytes: sums.zero, printableBytes: sums.printable,
         controlBytes: byteCount &- sums.zero &- sums.printable &- sums.high, highBytes: sums.high,

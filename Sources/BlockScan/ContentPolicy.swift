@@ -78,9 +78,12 @@ public struct ContentPolicy: Sendable, Equatable {
   /// Limits for the pre-check kernel on a block of `n` bytes: more control bytes, or more control plus high bytes,
   /// than these and the block cannot be text whatever its other bytes are (the non-zero bytes are at most `n`).
   public func textPrecheckLimits(byteCount n: Int) -> (control: Int, nonPrintable: Int) {
+    // The rule's own expressions, so that floating-point rounding cannot put a limit below what the rule accepts:
+    // control <= f·n, and printable >= p·n, i.e. at least ⌈p·n⌉ printable bytes. (m - ⌈p·m⌉ grows with m, so the
+    // limit for n non-zero bytes also holds for fewer.)
     let control = Int((textMaxControlFraction * Double(n)).rounded(.down))
-    let nonPrintable = Int(((1 - textMinPrintableFraction) * Double(n)).rounded(.down))
-    return (control, nonPrintable)
+    let nonPrintable = n - Int((textMinPrintableFraction * Double(n)).rounded(.up))
+    return (control, max(0, nonPrintable))
   }
 
   /// The verdict for one block from its statistics alone, plus whether a compressed-format signature starts it.

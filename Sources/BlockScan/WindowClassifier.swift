@@ -1,3 +1,8 @@
+#if canImport(Glibc)
+  import Glibc
+#elseif canImport(Darwin)
+  import Darwin
+#endif
 import RegionMap
 
 /// Classifies the blocks of one window in order: the per-block kernel and policy, then the run context for
@@ -32,6 +37,11 @@ struct WindowClassifier {
   var classifiedUpTo: Int
   /// Text blocks seen in this window (for the strip's entropy sampling).
   var textBlocks = 0
+  /// Per strip point of this window: all text bytes, and the text bytes and entropy sum of the sampled text blocks.
+  /// ``finish()`` gives the unsampled text the sampled mean, so a point's mean stays weighted by bytes.
+  var textBytes: [Int] = []
+  var textSampleBytes: [Int] = []
+  var textSampleSums: [Double] = []
 
   init(
     options: ScanOptions, job: ContentScanner.WindowJob, layout: StripLayout, scratch: UnsafeMutableBufferPointer<UInt32>,
@@ -52,6 +62,9 @@ struct WindowClassifier {
     result.binBytes = [Int](repeating: 0, count: bins)
     result.binMins = [Double](repeating: .infinity, count: bins)
     result.binMaxs = [Double](repeating: -.infinity, count: bins)
+    textBytes = [Int](repeating: 0, count: bins)
+    textSampleBytes = [Int](repeating: 0, count: bins)
+    textSampleSums = [Double](repeating: 0, count: bins)
     pending.reserveCapacity(options.aggregateBlocks)
     aggregate.initialize(repeating: 0)
   }
@@ -84,10 +97,19 @@ struct WindowClassifier {
       if classes.counted == length, policy.isText(classes) {
         closeRun()
         textBlocks += 1
+        if Self.isOneRepeatedByte(block) { result.fillBytes += length }  // e.g. a block of spaces
         let bin = layout.bin(of: job.scanStart + (offset - job.range.lowerBound)) - result.firstBin
+        textBytes[bin] += length
         let sampled = textBlocks % options.textEntropySampling == 1 % options.textEntropySampling
-          || result.binBytes[bin] == 0
-        emit(.text, offset: offset, length: length, entropy: sampled ? BlockStats(of: block, scratch: scratch).entropy : nil)
+          || textSampleBytes[bin] == 0
+        var entropy: Double?
+        if sampled {
+          let measured = BlockStats(of: block, scratch: scratch).entropy
+          textSampleBytes[bin] += length
+          textSampleSums[bin] += measured * Double(length)
+          entropy = measured
+        }
+        emit(.text, offset: offset, length: length, entropy: entropy)
         continue
       }
       let stats = BlockStats(of: block, scratch: scratch)
@@ -193,8 +215,19 @@ struct WindowClassifier {
     if missing > 0 { emit(.unknown, offset: at, length: missing, entropy: 0) }
   }
 
+  /// True when every byte of `block` equals the first (real text differs within a few bytes, so this is cheap).
+  static func isOneRepeatedByte(_ block: UnsafeRawBufferPointer) -> Bool {
+    guard let base = block.baseAddress, block.count > 1 else { return true }
+    return memcmp(base, base + 1, block.count - 1) == 0
+  }
+
   /// Closes any open run and returns the window's result.
   mutating func finish() -> WindowResult {
+    for bin in 0..<textBytes.count where textBytes[bin] > textSampleBytes[bin] && textSampleBytes[bin] > 0 {
+      let unsampled = textBytes[bin] - textSampleBytes[bin]
+      result.binSums[bin] += Double(unsampled) * textSampleSums[bin] / Double(textSampleBytes[bin])
+      result.binBytes[bin] += unsampled
+    }
     let origin = inRun ? carryOrigin : nil
     if inRun {
       closeRun()

@@ -199,6 +199,35 @@ enum Blocks {
     }
   #endif
 
+  @Test func sampledTextEntropyKeepsTheStripWeightedByBytes() throws {
+    // Strip points that are half text, half random: the sampled strip must give the same means as measuring every
+    // text block (an unweighted sample once pulled such a point from 6.5 to 7.8 bits).
+    var rng = SeededRandom(seed: Self.seed ^ 0x57)
+    var bytes: [UInt8] = []
+    for _ in 0..<32 { bytes += Blocks.text(32 * 4096) + rng.bytes(32 * 4096) }
+    func strip(sampling: Int) throws -> [EntropyStrip.Point] {
+      var options = ScanOptions()
+      options.threads = 1
+      options.stripPoints = 32
+      options.textEntropySampling = sampling
+      return try ContentScanner(options: options).scan(source: MemorySource(bytes)).strip.points
+    }
+    let sampled = try strip(sampling: 16)
+    let exact = try strip(sampling: 1)
+    #expect(sampled.count == exact.count)
+    for (a, b) in zip(sampled, exact) {
+      #expect(abs(a.meanEntropy - b.meanEntropy) < 0.02, "point at \(a.scanOffset)")
+      #expect(a.bytesByClass == b.bytesByClass)
+    }
+  }
+
+  @Test func aBlockOfSpacesIsTextAndFill() throws {
+    let bytes = [UInt8](repeating: 0x20, count: 4 * 4096) + Blocks.text(4 * 4096)
+    let result = try scanner().scan(source: MemorySource(bytes))
+    #expect(result.bytesByClass[.text] == bytes.count)
+    #expect(result.fillBytes == 4 * 4096)
+  }
+
   @Test func invalidOptionsAreRejected() {
     var options = ScanOptions()
     options.blockSize = 8

@@ -60,7 +60,7 @@ import Testing
     #expect(byPath["link.img"]?["message"] as? String == "symbolic link (not followed)")
 
     // Each report is the full ringo.triage/1 report of that file, at the mirrored path.
-    let report = try Self.json(output + "/case 7/macos.img.report.json")
+    let report = try Self.json(output + "/reports/case 7/macos.img.report.json")
     #expect((report["verdict"] as? [String: Any])?["class"] as? String == "recoverable")
     #expect((report["evidence"] as? [String: Any])?["path"] as? String == evidence + "/case 7/macos.img")
     #expect(FileManager.default.fileExists(atPath: output + "/summary.txt"))
@@ -72,10 +72,10 @@ import Testing
     let output = URL(fileURLWithPath: evidence).deletingLastPathComponent().appendingPathComponent("reports").path
     let (status, text) = try CLITests.run(["batch", "--no-hash", "--also", "text", "--lang", "ja", evidence, "-o", output])
     #expect(status == 0, "\(text)")
-    let copy = try #require(FileManager.default.contents(atPath: output + "/ios-full.img.report.txt"))
+    let copy = try #require(FileManager.default.contents(atPath: output + "/reports/ios-full.img.report.txt"))
     #expect(String(decoding: copy, as: UTF8.self).contains("判定: unrecoverable-without-vendor"))
-    #expect(FileManager.default.fileExists(atPath: output + "/case 7/macos.img.report.txt"))
-    #expect(!FileManager.default.fileExists(atPath: output + "/link.img.report.txt"))  // skipped: no report at all
+    #expect(FileManager.default.fileExists(atPath: output + "/reports/case 7/macos.img.report.txt"))
+    #expect(!FileManager.default.fileExists(atPath: output + "/reports/link.img.report.txt"))  // skipped: no report
   }
 
   @Test func triageWritesExtraCopiesButNeverBesideTheEvidence() throws {
@@ -111,6 +111,29 @@ import Testing
     let reports = FileManager.default.enumerator(atPath: output)?.allObjects.compactMap { $0 as? String }
       .filter { $0.hasSuffix(".report.json") }
     #expect(reports == [])
+  }
+
+  @Test func anOutputFolderReachedThroughALinkIntoTheEvidenceIsRefused() throws {
+    let evidence = try Self.evidenceFolder()
+    let before = try Self.listing(evidence)
+    let link = URL(fileURLWithPath: evidence).deletingLastPathComponent().appendingPathComponent("shortcut").path
+    try FileManager.default.createSymbolicLink(atPath: link, withDestinationPath: evidence)
+    for output in [link + "/out", link + "/a/b/out", evidence + "/../evidence/new"] {
+      let (status, text) = try CLITests.run(["batch", "--no-hash", evidence, "-o", output])
+      #expect(status == 2, "\(output): \(text)")
+    }
+    #expect(try Self.listing(evidence) == before)
+  }
+
+  @Test func evidenceNamedLikeTheSummaryDoesNotCollide() throws {
+    let evidence = try Self.evidenceFolder()
+    try FileManager.default.createDirectory(atPath: evidence + "/summary.json", withIntermediateDirectories: true)
+    try Data("text".utf8).write(to: URL(fileURLWithPath: evidence + "/summary.json/summary.txt"))
+    let output = URL(fileURLWithPath: evidence).deletingLastPathComponent().appendingPathComponent("reports").path
+    let (status, text) = try CLITests.run(["batch", "--no-hash", evidence, "-o", output])
+    #expect(status == 0, "\(text)")
+    #expect(FileManager.default.fileExists(atPath: output + "/reports/summary.json/summary.txt.report.json"))
+    #expect(try Self.json(output + "/summary.json")["schema"] as? String == "ringo.batch/1")
   }
 
   @Test func refusesOutputInsideTheEvidenceOrNotEmpty() throws {

@@ -12,15 +12,15 @@ import Triage
 ///
 /// Every file is triaged by a child `ringo triage` process, so a file that hangs or crashes the reader (a hardware
 /// read error under a mapping raises SIGBUS) costs that file only: the batch records it and goes on. Reports mirror
-/// the folder's layout under OUTDIR, which must be empty or new and outside the evidence folder; nothing is written
-/// in the evidence folder.
+/// the folder's layout under OUTDIR/reports (so no evidence name can collide with the summaries), and OUTDIR must be
+/// empty or new and outside the evidence folder; nothing is written in the evidence folder.
 struct Batch: ParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "batch",
     abstract: "Triage every file of an evidence folder; JSON reports and a summary go to another folder.",
     discussion: """
       Walks FOLDER recursively (symbolic links are listed, not followed), runs `ringo triage --format json` on \
-      every regular file in its own process, and writes OUTDIR/<path>.report.json for each, plus \
+      every regular file in its own process, and writes OUTDIR/reports/<path>.report.json for each, plus \
       OUTDIR/summary.json (ringo.batch/1) and OUTDIR/summary.txt, which is also printed. A file that cannot be \
       opened, that crashes or that runs past --timeout is recorded with the reason and the batch goes on.
 
@@ -126,15 +126,22 @@ struct BatchPlan {
 
   /// Refuses an output folder inside the evidence folder (or the other way round), one that is a file, and one that
   /// already holds something.
+  ///
+  /// Paths are compared after resolving symbolic links in the part that exists (a folder that does not exist yet
+  /// cannot be resolved by `realpath`, so a link in front of it would otherwise hide that it lies in the evidence),
+  /// and by device and inode of every ancestor, which also sees through bind mounts. `..` is refused in the part
+  /// that does not exist yet.
   static func checkFolders(evidence: String, output: String) throws {
     var isDirectory: ObjCBool = false
     guard FileManager.default.fileExists(atPath: evidence, isDirectory: &isDirectory), isDirectory.boolValue else {
       throw ValidationError("\(evidence) is not a folder")
     }
-    let evidencePath = URL(fileURLWithPath: evidence).resolvingSymlinksInPath().standardizedFileURL.path
-    let outputPath = URL(fileURLWithPath: output).resolvingSymlinksInPath().standardizedFileURL.path
+    let evidencePath = try canonical(evidence)
+    let outputPath = try canonical(output)
     func inside(_ a: String, _ b: String) -> Bool { a == b || a.hasPrefix(b.hasSuffix("/") ? b : b + "/") }
-    if inside(outputPath, evidencePath) || inside(evidencePath, outputPath) {
+    if inside(outputPath, evidencePath) || inside(evidencePath, outputPath)
+      || hasAncestor(outputPath, sameAs: evidencePath) || hasAncestor(evidencePath, sameAs: outputPath)
+    {
       throw ValidationError(
         "refusing to write reports into \(outputPath): it is inside the evidence folder \(evidencePath) or holds it")
     }
@@ -147,10 +154,44 @@ struct BatchPlan {
     }
   }
 
+  /// `path` made absolute with every symbolic link in its existing part resolved; the missing rest is appended.
+  static func canonical(_ path: String) throws -> String {
+    let absolute = URL(fileURLWithPath: path).path
+    var existing = absolute
+    var missing: [String] = []
+    while !existing.isEmpty, existing != "/", !FileManager.default.fileExists(atPath: existing) {
+      let url = URL(fileURLWithPath: existing)
+      missing.insert(url.lastPathComponent, at: 0)
+      existing = url.deletingLastPathComponent().path
+    }
+    if missing.contains("..") { throw ValidationError("\(path): '..' after a folder that does not exist") }
+    guard let resolved = realpath(existing.isEmpty ? "/" : existing, nil) else {
+      throw ValidationError("\(path): cannot resolve \(existing)")
+    }
+    defer { free(resolved) }
+    var result = String(cString: resolved)
+    for part in missing where part != "." { result += (result.hasSuffix("/") ? "" : "/") + part }
+    return result
+  }
+
+  /// True when `target` (an existing folder) is `path`'s deepest existing ancestor or one above it, compared by
+  /// device and inode.
+  static func hasAncestor(_ path: String, sameAs target: String) -> Bool {
+    var wanted = stat()
+    guard stat(target, &wanted) == 0 else { return false }
+    var current = path
+    while true {
+      var info = stat()
+      if stat(current, &info) == 0, info.st_dev == wanted.st_dev, info.st_ino == wanted.st_ino { return true }
+      if current == "/" || current.isEmpty { return false }
+      current = URL(fileURLWithPath: current).deletingLastPathComponent().path
+    }
+  }
+
   /// Lists the folder (sorted by relative path) and creates the output folder.
   init(evidence: String, output: String) throws {
-    self.evidence = URL(fileURLWithPath: evidence).resolvingSymlinksInPath().standardizedFileURL.path
-    self.output = URL(fileURLWithPath: output).standardizedFileURL.path
+    self.evidence = try Self.canonical(evidence)
+    self.output = try Self.canonical(output)
     try FileManager.default.createDirectory(atPath: self.output, withIntermediateDirectories: true)
     var found: [Entry] = []
     let root = URL(fileURLWithPath: self.evidence, isDirectory: true)
@@ -167,13 +208,16 @@ struct BatchPlan {
       return true  // go on with the rest of the folder
     }
     while let url = enumerator?.nextObject() as? URL {
-      let values = try? url.resourceValues(forKeys: Set(keys))
       let relative = Self.relative(url.path, to: self.evidence)
-      if values?.isSymbolicLink == true {
+      guard let values = try? url.resourceValues(forKeys: Set(keys)) else {
+        found.append(Entry(relative: relative, path: url.path, size: nil, unlisted: "cannot read its attributes"))
+        continue
+      }
+      if values.isSymbolicLink == true {
         found.append(Entry(relative: relative, path: url.path, size: nil, skipped: "symbolic link (not followed)"))
-      } else if values?.isRegularFile == true {
-        found.append(Entry(relative: relative, path: url.path, size: values?.fileSize, skipped: nil))
-      } else if values?.isDirectory != true {
+      } else if values.isRegularFile == true {
+        found.append(Entry(relative: relative, path: url.path, size: values.fileSize, skipped: nil))
+      } else if values.isDirectory != true {
         found.append(Entry(relative: relative, path: url.path, size: nil, skipped: "not a regular file"))
       }
     }
@@ -195,7 +239,8 @@ struct BatchPlan {
       case .text: ".report.txt"
       case .markdown: ".report.md"
       }
-    return URL(fileURLWithPath: output).appendingPathComponent(entry.relative + suffix).path
+    return URL(fileURLWithPath: output).appendingPathComponent("reports").appendingPathComponent(entry.relative + suffix)
+      .path
   }
 }
 
@@ -247,10 +292,24 @@ struct BatchRunner {
         results.withLock { $0[index] = outcome }
       }
     }
-    if jobs <= 1 || entries.count <= 1 {
+    let signals = ChildProcesses.forwardTerminationSignals()
+    defer { signals.forEach { $0.cancel() } }
+    let workers = min(jobs, entries.count)
+    if workers <= 1 {
       work(0)
     } else {
-      DispatchQueue.concurrentPerform(iterations: min(jobs, entries.count), execute: work)
+      // One thread per job: the workers spend their time waiting for children, so they must not be capped at the
+      // core count the way `concurrentPerform` caps its iterations.
+      let group = DispatchGroup()
+      for worker in 0..<workers {
+        group.enter()
+        let thread = Thread {
+          work(worker)
+          group.leave()
+        }
+        thread.start()
+      }
+      group.wait()
     }
     return results.withLock { $0 }.map { $0! }  // every index below entries.count was filled above
   }
@@ -285,14 +344,18 @@ struct BatchRunner {
     let errorPipe = Pipe()
     process.standardError = errorPipe
     let errorText = BoundedText(limit: 4096)
-    errorPipe.fileHandleForReading.readabilityHandler = { handle in errorText.append(handle.availableData) }
+    errorPipe.fileHandleForReading.readabilityHandler = { handle in
+      let data = handle.availableData
+      if data.isEmpty { handle.readabilityHandler = nil } else { errorText.append(data) }  // empty: end of file
+    }
     do {
-      try process.run()
+      try ChildProcesses.start(process)
     } catch {
       outcome.status = .failed
       outcome.message = "cannot start \(executable): \(error.localizedDescription)"
       return outcome
     }
+    defer { ChildProcesses.finished(process.processIdentifier) }
     let deadline = DispatchTime.now().uptimeNanoseconds + UInt64(timeout * 1e9)
     var timedOut = false
     while process.isRunning {
@@ -346,6 +409,43 @@ struct BatchRunner {
     outcome.findings = (report["findings"] as? [[String: Any]])?.compactMap { $0["code"] as? String } ?? []
     outcome.sha256 = (report["evidence"] as? [String: Any])?["sha256"] as? String
     outcome.errors = (report["errors"] as? [Any])?.count
+  }
+}
+
+/// The batch's running children, so that a batch stopped by a signal stops them too (Foundation starts each child in
+/// its own process group, so a Ctrl-C at the terminal reaches only the batch).
+enum ChildProcesses {
+  private static let running = Mutex<Set<pid_t>>([])
+  /// Held while a child starts: corelibs Foundation closes the descriptors it listed in /proc/self/fd, so a pipe
+  /// another worker opens meanwhile could leak into this child and hold that worker's read open.
+  private static let starting = NSLock()
+
+  static func start(_ process: Process) throws {
+    try starting.withLock {
+      try process.run()
+      running.withLock { _ = $0.insert(process.processIdentifier) }
+    }
+  }
+
+  static func finished(_ pid: pid_t) {
+    running.withLock { _ = $0.remove(pid) }
+  }
+
+  /// On SIGINT, SIGTERM or SIGHUP: sends SIGTERM to every running child and exits with 128 + the signal. Returns the
+  /// sources, to be cancelled when the batch is done.
+  static func forwardTerminationSignals() -> [DispatchSourceSignal] {
+    [SIGINT, SIGTERM, SIGHUP].map { signalNumber in
+      signal(signalNumber, SIG_IGN)  // the dispatch source gets it instead of the default handler
+      let source = DispatchSource.makeSignalSource(signal: signalNumber, queue: .global())
+      source.setEventHandler {
+        for pid in running.withLock({ $0 }) { kill(pid, SIGTERM) }
+        FileHandle.standardError.write(
+          Data("ringo: batch stopped by signal \(signalNumber); the output folder is incomplete\n".utf8))
+        exit(128 + signalNumber)
+      }
+      source.resume()
+      return source
+    }
   }
 }
 
