@@ -52,6 +52,13 @@ import Testing
     #expect(catOutput.contains("no such path"))
   }
 
+  @Test func statNamesTheSnapshot() throws {
+    let (status, output) = try CLITests.run(["stat", "--snapshot", "Snapshot 9", try Self.image(), "/file"])
+    #expect(status == 0, "\(output)")
+    #expect(output.contains("snapshot:    Snapshot 9 (xid 48, created 2025-10-17T10:55:37.873336526Z)"))
+    #expect(output.contains("size:        11 bytes"))
+  }
+
   @Test func unknownSnapshotAndConflictingFlags() throws {
     let image = try Self.image()
     let (status, output) = try CLITests.run(["cat", "--snapshot", "Snapshot 512", image, "/file"])
