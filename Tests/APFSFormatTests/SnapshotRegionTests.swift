@@ -73,4 +73,17 @@ import Testing
     #expect(error.code == "checksum-mismatch" && error.offset == at)
     #expect(error.structure.contains("Snapshot 3"), "\(error)")
   }
+
+  @Test func aSmallNodeBudgetStopsTheSnapshotWalksWithALocatedError() throws {
+    // Thousands of snapshots pointing at one large tree must not turn into a hang: the walks share a budget.
+    let path = try RealImages.dissect("snapshot.bin")
+    let container = try APFSContainer.open(try MappedImage(path: path))
+    let volume = try #require(container.volumes.first?.superblock)
+    let full = SnapshotFootprint.take(container: container, volume: volume)
+    #expect(full.snapshotsWalked == 512)
+    let limited = SnapshotFootprint.take(container: container, volume: volume, budget: 50)
+    #expect(limited.snapshotsWalked < 512)
+    #expect(limited.errors.contains { $0.code == "limit-exceeded" })
+    #expect(limited.errors.count <= 2)  // the snapshot that ran out, and how many were left: no error per snapshot
+  }
 }

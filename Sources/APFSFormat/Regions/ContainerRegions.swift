@@ -3,8 +3,9 @@ import RegionMap
 
 extension StructuralRegionMap {
   /// The structural region map of `container`, using the tree censuses of its volumes (by volume index) for file
-  /// data and tree nodes, and the trees of their snapshots (``SnapshotFootprint``) for blocks only snapshots use. Volumes without a complete census still contribute their superblock, object map and the
-  /// nodes their object map points at.
+  /// data and tree nodes, and the trees of their snapshots (``SnapshotFootprint``) for blocks only snapshots use.
+  /// Volumes without a complete census still contribute their superblock, object map and the nodes their object map
+  /// points at.
   public static func build(container: APFSContainer, censuses: [Int: VolumeCensus]) -> Result {
     var errors: [ParseError] = []
     var bitmap: AllocationBitmap? = nil

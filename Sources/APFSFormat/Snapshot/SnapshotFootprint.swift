@@ -9,6 +9,11 @@ import ImageAccess
 /// not read for its records again and each block's checksum is verified once; index nodes are walked per snapshot,
 /// because their virtual children may resolve to different blocks at different xids. An error ends the snapshot it
 /// occurs in (recorded, with its location) and the next snapshot is tried.
+///
+/// Because index nodes are walked once per snapshot, the cost grows with snapshots × tree size; a hostile image can
+/// point thousands of snapshots at one large tree. All snapshot walks of a volume therefore share one budget of node
+/// loads (``nodeLoadBudget(blockCount:)``: twice the container's block count plus a million); when it runs out the
+/// remaining snapshots are not walked, their blocks stay `unknown`, and a located `limit-exceeded` error says so.
 public struct SnapshotFootprint: Sendable {
   /// Snapshot superblock copies, extent-reference tree nodes, file-system tree nodes.
   public var metadataBlocks: [UInt64] = []
@@ -20,8 +25,11 @@ public struct SnapshotFootprint: Sendable {
   public init() {}
 
   /// Walks every snapshot of `volume` (the live superblock).
-  public static func take(container: APFSContainer, volume: APFSSuperblock) -> SnapshotFootprint {
+  public static func take(
+    container: APFSContainer, volume: APFSSuperblock, budget: Int? = nil
+  ) -> SnapshotFootprint {
     var footprint = SnapshotFootprint()
+    let loads = LoadBudget(budget ?? nodeLoadBudget(blockCount: container.superblock.blockCount))
     guard volume.snapshotMetaTreeOID != 0 else { return footprint }
     let nodeLimit = Int(min(container.superblock.blockCount, 50_000_000))
     let blockSize = UInt64(container.blockSize)
@@ -45,11 +53,11 @@ public struct SnapshotFootprint: Sendable {
         footprint.metadataBlocks.append(mapping.physicalAddress)
       }
     }
-    let recorder = AddressRecorder()
+    let recorder = AddressSet()  // distinct blocks only: the walks revisit shared nodes once per snapshot
     // The object map's snapshot tree (`om_snapshot_tree_oid`, physical: xid → `omap_snapshot_t`).
     if history.header.snapshotTreeOID != 0 {
       let walker = BTreeWalker(structure: "omap snapshot tree", nodeLimit: nodeLimit) { address in
-        recorder.append(address)
+        _ = recorder.insert(address)
         return try container.block(address)
       }
       do {
@@ -62,21 +70,23 @@ public struct SnapshotFootprint: Sendable {
     var seenLeaves = Set<UInt64>()  // physical leaf blocks whose records have been read
     var seenRuns = Set<[UInt64]>()
 
-    for snapshot in catalog.snapshots {
+    for (position, snapshot) in catalog.snapshots.enumerated() {
       do {
         let tree = try FileSystemTree(container: container, volume: volume, snapshot: snapshot, objectMap: history)
         footprint.metadataBlocks.append(snapshot.superblockAddress)
         let onekey = tree.volume.encryption == .onekey
         // The extent-reference tree is physical.
         if snapshot.extentRefTreeOID != 0 {
-          let walker = BTreeWalker(structure: "snapshot extent-reference tree", nodeLimit: nodeLimit) { address in
-            recorder.append(address)
+            let walker = BTreeWalker(structure: "snapshot extent-reference tree", nodeLimit: nodeLimit) { address in
+            try loads.spend()
+            _ = recorder.insert(address)
             return try container.block(address)
           }
           try walker.walk(root: snapshot.extentRefTreeOID) { _, _ in }
         }
         let map = tree.objectMap
         var walker = BTreeWalker(structure: "snapshot fs tree", nodeLimit: nodeLimit) { oid in
+          try loads.spend()
           guard let mapping = map.lookup(oid) else {
             throw ParseError(.invalid("snapshot fs tree node oid \(oid) is not in the volume object map at xid "
                                       + "\(snapshot.transactionID)"), in: "omap", at: nil)
@@ -94,7 +104,7 @@ public struct SnapshotFootprint: Sendable {
               throw error
             }
           }
-          recorder.append(mapping.physicalAddress)
+          _ = recorder.insert(mapping.physicalAddress)
           return block
         }
         walker.verifyChecksums = false  // verified above, once per block
@@ -124,10 +134,25 @@ public struct SnapshotFootprint: Sendable {
         footprint.snapshotsWalked += 1
       } catch {
         footprint.errors.append(Self.located(error, "snapshot \"\(snapshot.name)\" (xid \(snapshot.transactionID))"))
+        if loads.exhausted {
+          let left = catalog.snapshots.count - position - 1
+          if left > 0 {
+            footprint.errors.append(
+              ParseError(
+                .limitExceeded(what: "snapshot node loads (\(left) more snapshots not walked)", limit: loads.limit),
+                in: "snapshot trees", at: nil))
+          }
+          break
+        }
       }
     }
-    footprint.metadataBlocks += Array(Set(recorder.addresses))
+    footprint.metadataBlocks += recorder.all
     return footprint
+  }
+
+  /// The node loads all snapshot walks of one volume may make together.
+  public static func nodeLoadBudget(blockCount: UInt64) -> Int {
+    Int(clamping: min(blockCount, UInt64(Int.max / 4)) * 2 + 1_000_000)
   }
 
   static func located(_ error: any Error, _ context: String) -> ParseError {
@@ -146,4 +171,20 @@ final class AddressSet: @unchecked Sendable {
   /// Inserts `address`; `true` when it was not yet present.
   func insert(_ address: UInt64) -> Bool { members.insert(address).inserted }
   func remove(_ address: UInt64) { members.remove(address) }
+  var all: [UInt64] { Array(members) }
+}
+
+/// Node loads left for a volume's snapshot walks.
+final class LoadBudget: @unchecked Sendable {
+  // @unchecked: used from one thread at a time (the walks are sequential).
+  let limit: Int
+  private var used = 0
+  init(_ limit: Int) { self.limit = limit }
+  var exhausted: Bool { used >= limit }
+  func spend() throws {
+    guard used < limit else {
+      throw ParseError(.limitExceeded(what: "snapshot node loads", limit: limit), in: "snapshot trees", at: nil)
+    }
+    used += 1
+  }
 }
