@@ -42,18 +42,22 @@ public struct ObjectMap: Sendable {
   public var mappings: [UInt64: Mapping]
   /// Physical blocks of the object map's own tree nodes (for the region map).
   public var nodeAddresses: [UInt64]
+  /// Every mapping not above the chosen transaction id, per virtual object id in ascending xid order; kept only when
+  /// asked for (`keepingVersions`), to answer lookups bounded by an older xid (a snapshot's) without another walk.
+  public var versions: [UInt64: [Mapping]]?
 
   /// Reads the object map at physical block `address` and every mapping whose xid is not above `maxTransactionID`.
   ///
   /// - Throws: ``ParseError`` for a bad header, a bad node, a loop or an exceeded limit.
   public init(
-    at address: UInt64, maxTransactionID: UInt64, nodeLimit: Int,
+    at address: UInt64, maxTransactionID: UInt64, nodeLimit: Int, keepingVersions: Bool = false,
     readBlock: @escaping (UInt64) throws -> ByteReader
   ) throws {
     let block = try readBlock(address)
     try block.verifyObjectChecksum(structure: "omap_phys_t")
     header = try Header(parsing: block)
     var found: [UInt64: Mapping] = [:]
+    var history: [UInt64: [Mapping]] = [:]
     var nodes: [UInt64] = []
     var walker = BTreeWalker(structure: "omap B-tree", nodeLimit: nodeLimit) { address in
       nodes.append(address)
@@ -75,11 +79,26 @@ public struct ObjectMap: Sendable {
       let mapping = Mapping(
         transactionID: xid, flags: try r.u32(value.lowerBound), size: try r.u32(value.lowerBound + 4),
         physicalAddress: try r.u64(value.lowerBound + 8))
+      if keepingVersions { history[oid, default: []].append(mapping) }  // keys are in (oid, xid) order
       if let existing = found[oid], existing.transactionID > xid { return }
       found[oid] = mapping
     }
     mappings = found
     nodeAddresses = nodes
+    versions = keepingVersions ? history : nil
+  }
+
+  /// This map as it resolved objects at transaction `xid`: per object, the newest mapping whose xid is not above
+  /// `xid` (a snapshot's view). `nil` unless the map was read `keepingVersions`.
+  public func bounded(to xid: UInt64) -> ObjectMap? {
+    guard let versions else { return nil }
+    var copy = self
+    copy.mappings = [:]
+    for (oid, list) in versions {
+      if let newest = list.last(where: { $0.transactionID <= xid }) { copy.mappings[oid] = newest }
+    }
+    copy.versions = nil
+    return copy
   }
 
   /// The physical block of virtual object `oid`, or `nil` when unmapped or deleted.

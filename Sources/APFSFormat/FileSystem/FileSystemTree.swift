@@ -14,6 +14,9 @@ public struct FileSystemTree: Sendable {
   public let hashedNames: Bool
   /// Parsed nodes shared by this tree's lookups (bounded).
   public let cache = NodeCache(limit: 4096)
+  /// The snapshot whose tree this is, or `nil` for the live tree. For a snapshot, ``volume`` is the superblock copy
+  /// taken with it and ``objectMap`` the live volume object map bounded to the snapshot's transaction id.
+  public let snapshot: SnapshotMetadata?
 
   /// The metadata of this volume is encrypted (the volume key is needed to walk it).
   public static func encryptedMetadata(at offset: Int?) -> ParseError {
@@ -29,6 +32,45 @@ public struct FileSystemTree: Sendable {
       nodeLimit: Int(min(container.superblock.blockCount, 50_000_000)), readBlock: container.block)
     hashedNames = volume.incompatibleFeatures.contains(.caseInsensitive)
       || volume.incompatibleFeatures.contains(.normalizationInsensitive)
+    snapshot = nil
+  }
+
+  /// The file-system tree of `snapshot` of the live volume `volume`.
+  ///
+  /// Reads the snapshot's volume superblock at `sblock_oid` (Fletcher-64 verified, type `APFS_SUPERBLOCK`, the
+  /// volume's UUID, an xid not above the snapshot's) and resolves its root tree through the live volume's object map
+  /// as it was at the snapshot's xid: the newest mapping per object whose xid is not above it. The superblock copy's
+  /// own `apfs_omap_oid` is not used: that object map may have been rewritten since. Pass `objectMap` (read with
+  /// `keepingVersions`) to open many snapshots with one object-map walk.
+  ///
+  /// - Throws: ``ParseError`` located at the superblock copy or the object map.
+  public init(container: APFSContainer, volume: APFSSuperblock, snapshot: SnapshotMetadata,
+              objectMap history: ObjectMap? = nil) throws {
+    let block = try container.block(snapshot.superblockAddress)
+    try block.verifyObjectChecksum(structure: "apfs_superblock_t (snapshot)")
+    try block.expectObjectType(.fs, structure: "apfs_superblock_t (snapshot)")
+    let copy = try APFSSuperblock(parsing: block)
+    guard copy.uuid == volume.uuid else {
+      throw ParseError(.invalid("snapshot \"\(snapshot.name)\" superblock belongs to volume \(copy.uuid), not \(volume.uuid)"),
+                       in: "apfs_superblock_t (snapshot)", at: block.absolute(0xF0))
+    }
+    guard copy.header.transactionID <= snapshot.transactionID else {
+      throw ParseError(.valueOutOfRange(field: "o_xid", value: copy.header.transactionID),
+                       in: "apfs_superblock_t (snapshot)", at: block.absolute(16))
+    }
+    let bound = min(snapshot.transactionID, container.checkpointTransactionID)
+    if let bounded = history?.bounded(to: bound) {
+      objectMap = bounded
+    } else {
+      objectMap = try ObjectMap(
+        at: volume.objectMapOID, maxTransactionID: bound,
+        nodeLimit: Int(min(container.superblock.blockCount, 50_000_000)), readBlock: container.block)
+    }
+    self.container = container
+    self.volume = copy
+    self.snapshot = snapshot
+    hashedNames = copy.incompatibleFeatures.contains(.caseInsensitive)
+      || copy.incompatibleFeatures.contains(.normalizationInsensitive)
   }
 
   /// The root directory's inode id (`ROOT_DIR_INO_NUM`).

@@ -3,8 +3,9 @@ import RegionMap
 
 extension StructuralRegionMap {
   /// The structural region map of `container`, using the tree censuses of its volumes (by volume index) for file
-  /// data and tree nodes. Volumes without a complete census still contribute their superblock, object map and the
-  /// nodes their object map points at.
+  /// data and tree nodes, and the trees of their snapshots (``SnapshotFootprint``) for blocks only snapshots use.
+  /// Volumes without a complete census still contribute their superblock, object map and the nodes their object map
+  /// points at.
   public static func build(container: APFSContainer, censuses: [Int: VolumeCensus]) -> Result {
     var errors: [ParseError] = []
     var bitmap: AllocationBitmap? = nil
@@ -29,6 +30,21 @@ extension StructuralRegionMap {
             intervals += tree.objectMap.mappings.values.map { Interval(.volumeMetadata, start: $0.physicalAddress, count: 1) }
             intervals += tree.objectMap.nodeAddresses.map { Interval(.volumeMetadata, start: $0, count: 1) }
           }
+        }
+      }
+      // Snapshots: only for volumes that have some (maps of volumes without snapshots are unchanged) and whose
+      // live tree could be read (an encrypted tree's snapshots are encrypted too).
+      let census = censuses[entry.index]
+      if volume.snapshotCount > 0 || (census?.snapshots ?? 0) > 0, census?.metadataEncrypted != true {
+        let footprint = SnapshotFootprint.take(container: container, volume: volume)
+        intervals += footprint.metadataBlocks.map { Interval(.volumeMetadata, start: $0, count: 1) }
+        intervals += footprint.dataRuns.map {
+          Interval($0.encrypted ? .fileEncrypted : .filePlaintext, start: $0.start, count: $0.count)
+        }
+        errors += footprint.errors.map { error in
+          var named = error
+          named.structure = "volume \"\(volume.name)\" \(error.structure)"
+          return named
         }
       }
       if volume.extentRefTreeOID != 0 {

@@ -1,18 +1,21 @@
 import APFSFormat
 import ImageAccess
 
-/// An image opened down to one volume's file-system tree, for `ringo ls`, `stat`, `cat`.
+/// An image opened down to one volume's file-system tree (live, or one snapshot's), for `ringo ls`, `stat`, `cat`.
 public struct VolumeSession {
   public let evidence: OpenedEvidence
   public let container: APFSContainer
+  /// The live volume superblock (for a snapshot, `tree.volume` is the snapshot's copy).
+  public let volume: APFSSuperblock
   public let tree: FileSystemTree
 
   public struct Failure: Error, CustomStringConvertible {
     public var description: String
   }
 
-  /// Opens `path` and picks the volume named `volumeName`, or else the user-data volume, or else the first.
-  public static func open(path: String, volumeName: String?) throws -> VolumeSession {
+  /// Opens `path` and picks the volume named `volumeName`, or else the user-data volume, or else the first; with
+  /// `snapshotName`, the tree of that snapshot of the volume.
+  public static func open(path: String, volumeName: String?, snapshotName: String? = nil) throws -> VolumeSession {
     let evidence: OpenedEvidence
     do {
       evidence = try OpenedEvidence.open(path: path)
@@ -44,8 +47,23 @@ public struct VolumeSession {
       chosen = facts.userDataVolumes.first ?? volumes.first
     }
     guard let volume = chosen else { throw Failure(description: "the container has no volumes") }
-    return VolumeSession(evidence: evidence, container: container,
-                         tree: try FileSystemTree(container: container, volume: volume))
+    let live = try FileSystemTree(container: container, volume: volume)
+    guard let snapshotName else {
+      return VolumeSession(evidence: evidence, container: container, volume: volume, tree: live)
+    }
+    let catalog = try SnapshotCatalog(container: container, volume: volume, objectMap: live.objectMap)
+    guard let snapshot = catalog.snapshot(named: snapshotName) else {
+      throw Failure(description: "volume \"\(volume.name)\" has no snapshot named \"\(snapshotName)\" "
+                    + "(\(catalog.snapshots.count) snapshots; list them with ringo ls --snapshots)")
+    }
+    return VolumeSession(evidence: evidence, container: container, volume: volume,
+                         tree: try FileSystemTree(container: container, volume: volume, snapshot: snapshot))
+  }
+
+  /// The snapshots of the chosen (live) volume, in transaction-id order.
+  public func snapshots() throws -> [SnapshotMetadata] {
+    let live = tree.snapshot == nil ? tree : try FileSystemTree(container: container, volume: volume)
+    return try SnapshotCatalog(container: container, volume: volume, objectMap: live.objectMap).snapshots
   }
 
   /// The inode at `path` from the volume root.

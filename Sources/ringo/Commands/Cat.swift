@@ -11,8 +11,12 @@ struct Cat: ParsableCommand {
       Plain files and decmpfs-compressed files (zlib, LZVN, LZFSE, uncompressed; in the attribute or the resource \
       fork) are supported. LZBITMAP-compressed files and encrypted data are refused with an error (exit code 1).
 
+      With --snapshot NAME the file is read as it was in that snapshot of the volume (ringo ls --snapshots lists \
+      them).
+
       Examples:
         ringo cat image.img /dir/file > /cases/42/file
+        ringo cat --snapshot "Snapshot 3" image.img /file
       """
   )
 

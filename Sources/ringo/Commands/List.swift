@@ -11,9 +11,14 @@ struct List: ParsableCommand {
       Each line: type (r file, d directory, l symlink, p fifo, c/b device, s socket), inode id, size in bytes \
       (data stream size; compressed files show their uncompressed size), and the path.
 
+      With --snapshot NAME the volume is listed as it was in that snapshot. With --snapshots the volume's \
+      snapshots are listed instead, one line each: transaction id, creation time (UTC), name.
+
       Examples:
         ringo ls image.img /
         ringo ls -R --volume Data image.img /private/var/mobile
+        ringo ls --snapshots image.img
+        ringo ls --snapshot "Snapshot 3" image.img /
       """
   )
 
@@ -25,8 +30,27 @@ struct List: ParsableCommand {
   @Flag(name: [.customShort("R"), .long], help: "List subdirectories recursively.")
   var recursive = false
 
+  @Flag(help: "List the volume's snapshots (transaction id, creation time, name) instead of files.")
+  var snapshots = false
+
+  func validate() throws {
+    if snapshots, options.snapshot != nil {
+      throw ValidationError("--snapshots lists the snapshots; it cannot be combined with --snapshot")
+    }
+    if snapshots, recursive { throw ValidationError("--snapshots cannot be combined with -R") }
+  }
+
   func run() throws {
     let session = try options.open()
+    if snapshots {
+      var output = ""
+      for snapshot in try session.snapshots() {
+        output += "\(snapshot.transactionID)\t\(EntryText.time(nanoseconds: snapshot.createTime))\t"
+          + EntryText.name(snapshot.nameBytes) + "\n"
+      }
+      FileHandle.standardOutput.write(Data(output.utf8))
+      return
+    }
     let tree = session.tree
     guard let target = try tree.resolve(path) else { throw CommandFailure(description: "no such path: \(path)") }
     let base = path.hasSuffix("/") || path.isEmpty ? String(path.dropLast(path.hasSuffix("/") ? 1 : 0)) : path

@@ -27,6 +27,10 @@ struct Stat: ParsableCommand {
     func line(_ s: String) { out += s + "\n" }
     line("path:        \(path)")
     line("volume:      \(tree.volume.name) (role \(tree.volume.role.name), encryption \(tree.volume.encryption.rawValue))")
+    if let snapshot = tree.snapshot {
+      line("snapshot:    \(EntryText.name(snapshot.nameBytes)) (xid \(snapshot.transactionID), created "
+           + "\(EntryText.time(nanoseconds: snapshot.createTime)))")
+    }
     line("inode:       \(inode.objectID)  parent \(inode.parentID)  private id \(inode.privateID)")
     line("type:        \(inode.kind.rawValue)  mode \(String(inode.mode, radix: 8))  uid \(inode.owner)  gid \(inode.group)")
     line("links:       \(inode.childrenOrLinks)")

@@ -12,9 +12,13 @@ struct VolumeOptions: ParsableArguments {
   @Option(help: "The volume to read, by name (default: the user-data volume, else the first).")
   var volume: String?
 
+  @Option(help: ArgumentHelp(
+    "Read the volume as it was in the snapshot of this name (see ringo ls --snapshots).", valueName: "name"))
+  var snapshot: String?
+
   func open() throws -> VolumeSession {
     do {
-      return try VolumeSession.open(path: image, volumeName: volume)
+      return try VolumeSession.open(path: image, volumeName: volume, snapshotName: snapshot)
     } catch let error as ImageError {
       throw EvidenceUnreadable(underlying: error)
     }
@@ -39,6 +43,16 @@ enum EntryText {
     case .whiteout: "w"
     case .unknown: "-"
     }
+  }
+
+  /// An APFS time (nanoseconds since 1970, UTC) as ISO 8601 with nine fraction digits.
+  static func time(nanoseconds: UInt64) -> String {
+    let seconds = nanoseconds / 1_000_000_000
+    let fraction = String(nanoseconds % 1_000_000_000)
+    let formatter = ISO8601DateFormatter()
+    formatter.timeZone = TimeZone(identifier: "UTC")
+    let whole = formatter.string(from: Date(timeIntervalSince1970: TimeInterval(seconds)))  // ...:SSZ
+    return whole.dropLast() + "." + String(repeating: "0", count: 9 - fraction.count) + fraction + "Z"
   }
 
   /// The name exactly as stored: valid UTF-8 is printed as is (NFD stays NFD); invalid bytes as \xNN.
