@@ -79,3 +79,15 @@ public enum FileKind: String, Sendable, CaseIterable {
     }
   }
 }
+
+extension FSKey {
+  /// Throws when this key sorts before `previous`: keys of a file-system B-tree (live tree, snapshot metadata tree)
+  /// ascend, and a walk that meets one out of order is reading a damaged or hostile node.
+  func checkFollows(_ previous: FSKey?, in structure: String, at offset: Int?) throws {
+    guard let previous, self < previous else { return }
+    throw ParseError(
+      .invalid(
+        "keys out of order: (\(objectID), type \(type)) after (\(previous.objectID), type \(previous.type))"),
+      in: structure, at: offset)
+  }
+}

@@ -92,11 +92,7 @@ public struct VolumeCensus: Sendable {
         let entry = node.entries[index]
         let r = node.bytes
         let key = try FSKey(parsing: r, at: entry.key.lowerBound)
-        if let previous, key < previous {
-          throw ParseError(
-            .invalid("keys out of order: (\(key.objectID), type \(key.type)) after (\(previous.objectID), type \(previous.type))"),
-            in: "fs tree", at: r.absolute(entry.key.lowerBound))
-        }
+        try key.checkFollows(previous, in: "fs tree", at: r.absolute(entry.key.lowerBound))
         if let last = previous, last.objectID != key.objectID {
           // Every record of the previous object has been seen: a file whose data stream is its own id can be
           // counted now and forgotten, so memory follows the files still waiting, not all files.

@@ -47,11 +47,7 @@ public struct SnapshotCatalog: Sendable {
       let entry = node.entries[index]
       let r = node.bytes
       let key = try FSKey(parsing: r, at: entry.key.lowerBound)
-      if let previous, key < previous {
-        throw ParseError(
-          .invalid("keys out of order: (\(key.objectID), type \(key.type)) after (\(previous.objectID), type \(previous.type))"),
-          in: "snapshot metadata tree", at: r.absolute(entry.key.lowerBound))
-      }
+      try key.checkFollows(previous, in: "snapshot metadata tree", at: r.absolute(entry.key.lowerBound))
       previous = key
       guard let value = entry.value else { return }
       switch key.type {
