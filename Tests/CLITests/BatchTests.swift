@@ -125,6 +125,27 @@ import Testing
     #expect(try Self.listing(evidence) == before)
   }
 
+  @Test func noCommandWritesIntoTheEvidenceFolderThroughALink() throws {
+    // One guard (EvidenceGuard) for every writer: a report, a customer copy and an SVG graph named through a link to
+    // the evidence folder are all refused, and nothing appears there.
+    let evidence = try Self.evidenceFolder()
+    let before = try Self.listing(evidence)
+    let link = URL(fileURLWithPath: evidence).deletingLastPathComponent().appendingPathComponent("alias").path
+    try FileManager.default.createSymbolicLink(atPath: link, withDestinationPath: evidence)
+    let image = evidence + "/ios-full.img"
+    for arguments in [
+      ["triage", "--no-hash", "-o", link + "/report.json", image],
+      ["triage", "--no-hash", "--also-write", link + "/report.txt", image],
+      ["scan", "--svg", link + "/entropy.svg", image],
+      ["triage", "--no-hash", "-o", image, image],
+    ] {
+      let (status, text) = try CLITests.run(arguments)
+      #expect(status == 2, "\(arguments): \(text)")
+      #expect(text.contains("refusing"), "\(arguments): \(text)")
+    }
+    #expect(try Self.listing(evidence) == before)
+  }
+
   @Test func evidenceNamedLikeTheSummaryDoesNotCollide() throws {
     let evidence = try Self.evidenceFolder()
     try FileManager.default.createDirectory(atPath: evidence + "/summary.json", withIntermediateDirectories: true)

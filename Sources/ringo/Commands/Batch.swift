@@ -124,27 +124,15 @@ struct BatchPlan {
   let output: String
   let entries: [Entry]
 
-  /// Refuses an output folder inside the evidence folder (or the other way round), one that is a file, and one that
-  /// already holds something.
-  ///
-  /// Paths are compared after resolving symbolic links in the part that exists (a folder that does not exist yet
-  /// cannot be resolved by `realpath`, so a link in front of it would otherwise hide that it lies in the evidence),
-  /// and by device and inode of every ancestor, which also sees through bind mounts. `..` is refused in the part
-  /// that does not exist yet.
+  /// Refuses an output folder inside the evidence folder or holding it (``EvidenceGuard``), one that is a file, and
+  /// one that already holds something.
   static func checkFolders(evidence: String, output: String) throws {
     var isDirectory: ObjCBool = false
     guard FileManager.default.fileExists(atPath: evidence, isDirectory: &isDirectory), isDirectory.boolValue else {
       throw ValidationError("\(evidence) is not a folder")
     }
-    let evidencePath = try canonical(evidence)
-    let outputPath = try canonical(output)
-    func inside(_ a: String, _ b: String) -> Bool { a == b || a.hasPrefix(b.hasSuffix("/") ? b : b + "/") }
-    if inside(outputPath, evidencePath) || inside(evidencePath, outputPath)
-      || hasAncestor(outputPath, sameAs: evidencePath) || hasAncestor(evidencePath, sameAs: outputPath)
-    {
-      throw ValidationError(
-        "refusing to write reports into \(outputPath): it is inside the evidence folder \(evidencePath) or holds it")
-    }
+    try EvidenceGuard.checkFolder(output, evidenceFolder: evidence)
+    let outputPath = try EvidenceGuard.canonical(output)
     if FileManager.default.fileExists(atPath: outputPath, isDirectory: &isDirectory) {
       guard isDirectory.boolValue else { throw ValidationError("\(outputPath) exists and is not a folder") }
       let contents = (try? FileManager.default.contentsOfDirectory(atPath: outputPath)) ?? ["?"]
@@ -154,44 +142,10 @@ struct BatchPlan {
     }
   }
 
-  /// `path` made absolute with every symbolic link in its existing part resolved; the missing rest is appended.
-  static func canonical(_ path: String) throws -> String {
-    let absolute = URL(fileURLWithPath: path).path
-    var existing = absolute
-    var missing: [String] = []
-    while !existing.isEmpty, existing != "/", !FileManager.default.fileExists(atPath: existing) {
-      let url = URL(fileURLWithPath: existing)
-      missing.insert(url.lastPathComponent, at: 0)
-      existing = url.deletingLastPathComponent().path
-    }
-    if missing.contains("..") { throw ValidationError("\(path): '..' after a folder that does not exist") }
-    guard let resolved = realpath(existing.isEmpty ? "/" : existing, nil) else {
-      throw ValidationError("\(path): cannot resolve \(existing)")
-    }
-    defer { free(resolved) }
-    var result = String(cString: resolved)
-    for part in missing where part != "." { result += (result.hasSuffix("/") ? "" : "/") + part }
-    return result
-  }
-
-  /// True when `target` (an existing folder) is `path`'s deepest existing ancestor or one above it, compared by
-  /// device and inode.
-  static func hasAncestor(_ path: String, sameAs target: String) -> Bool {
-    var wanted = stat()
-    guard stat(target, &wanted) == 0 else { return false }
-    var current = path
-    while true {
-      var info = stat()
-      if stat(current, &info) == 0, info.st_dev == wanted.st_dev, info.st_ino == wanted.st_ino { return true }
-      if current == "/" || current.isEmpty { return false }
-      current = URL(fileURLWithPath: current).deletingLastPathComponent().path
-    }
-  }
-
   /// Lists the folder (sorted by relative path) and creates the output folder.
   init(evidence: String, output: String) throws {
-    self.evidence = try Self.canonical(evidence)
-    self.output = try Self.canonical(output)
+    self.evidence = try EvidenceGuard.canonical(evidence)
+    self.output = try EvidenceGuard.canonical(output)
     try FileManager.default.createDirectory(atPath: self.output, withIntermediateDirectories: true)
     var found: [Entry] = []
     let root = URL(fileURLWithPath: self.evidence, isDirectory: true)

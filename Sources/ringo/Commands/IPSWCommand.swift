@@ -118,11 +118,7 @@ extension Ringo.IPSWCommand {
 
     func validate() throws {
       // Extracted files must not land beside the evidence: the output folder may not be the archive's own folder.
-      let archiveFolder = URL(fileURLWithPath: file).deletingLastPathComponent().resolvingSymlinksInPath().path
-      let outputFolder = URL(fileURLWithPath: output).resolvingSymlinksInPath().path
-      if outputFolder == archiveFolder {
-        throw ValidationError("refusing to extract into the evidence folder \(archiveFolder); choose another folder")
-      }
+      try EvidenceGuard.checkFolder(output, evidence: file)
     }
 
     func run() throws {

@@ -39,13 +39,7 @@ extension Ringo {
       }
       guard threads >= 0 else { throw ValidationError("--threads must be 0 or more") }
       guard (8...1000).contains(width) else { throw ValidationError("--width must be between 8 and 1000") }
-      if let svg {
-        let evidenceFolder = URL(fileURLWithPath: image).standardizedFileURL.deletingLastPathComponent().path
-        let svgFolder = URL(fileURLWithPath: svg).standardizedFileURL.deletingLastPathComponent().path
-        guard evidenceFolder != svgFolder else {
-          throw ValidationError("refusing to write \(svg) next to the evidence; choose another folder")
-        }
-      }
+      if let svg { try EvidenceGuard.checkFile(svg, evidence: image) }
     }
 
     func run() throws {

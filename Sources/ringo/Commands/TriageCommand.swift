@@ -71,13 +71,13 @@ struct TriageCommand: ParsableCommand {
       throw ValidationError("--min-free takes bytes with an optional unit (2GiB, 500M) or a percentage (5%), not '\(minFree)'")
     }
     if let output {
-      try OutputPolicy.check(output: output, evidence: image)
+      try EvidenceGuard.checkFile(output, evidence: image)
     }
     for extra in alsoWrite {
       guard Self.format(ofPath: extra) != nil else {
         throw ValidationError("--also-write needs a file ending in .txt, .md or .json, not '\(extra)'")
       }
-      try OutputPolicy.check(output: extra, evidence: image)
+      try EvidenceGuard.checkFile(extra, evidence: image)
     }
   }
 
@@ -119,22 +119,8 @@ struct TriageCommand: ParsableCommand {
   }
 }
 
-/// Where reports may be written: standard output, or a file that is not in the evidence's folder.
+/// Writes a report to standard output, or to a file ``EvidenceGuard`` has allowed.
 enum OutputPolicy {
-  static func check(output: String, evidence: String) throws {
-    let outputFolder = URL(fileURLWithPath: output).deletingLastPathComponent().resolvingSymlinksInPath().path
-    let evidenceFolder = URL(fileURLWithPath: evidence).deletingLastPathComponent().resolvingSymlinksInPath().path
-    if outputFolder == evidenceFolder {
-      throw ValidationError(
-        "refusing to write \(output) into the evidence folder \(evidenceFolder); choose another folder")
-    }
-    if URL(fileURLWithPath: output).resolvingSymlinksInPath().path
-      == URL(fileURLWithPath: evidence).resolvingSymlinksInPath().path
-    {
-      throw ValidationError("refusing to overwrite the evidence file")
-    }
-  }
-
   static func write(_ text: String, to output: String?) throws {
     if let output {
       try Data(text.utf8).write(to: URL(fileURLWithPath: output))
