@@ -267,6 +267,12 @@ public struct APFSContainer: Sendable {
 }
 
 /// Reads whole blocks by physical address, refusing addresses beyond the container.
+extension APFSContainer {
+  /// Most nodes one B-tree walk of this container may visit: its block count, capped at 50 million (a tree cannot
+  /// have more nodes than the container has blocks; the cap bounds time on absurd counts).
+  var nodeLimit: Int { Int(min(superblock.blockCount, 50_000_000)) }
+}
+
 struct BlockReader: Sendable {
   let source: any ByteSource
   let blockSize: Int

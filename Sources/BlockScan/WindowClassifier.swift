@@ -15,6 +15,8 @@ struct WindowClassifier {
   let aggregate: UnsafeMutableBufferPointer<UInt64>  // 256 counters, owned by the worker
   var result = WindowResult()
   let randomLimit: Double
+  /// The pre-check's limits for a whole block (computed once; only a short last block needs its own).
+  let fullBlockLimits: (control: Int, nonPrintable: Int)
 
   /// A high-entropy block waiting for its group's decision.
   struct Pending {
@@ -53,6 +55,7 @@ struct WindowClassifier {
     self.scratch = scratch
     self.aggregate = aggregate
     self.randomLimit = options.policy.randomChiSquareLimit
+    self.fullBlockLimits = options.policy.textPrecheckLimits(byteCount: options.blockSize)
     self.classifiedUpTo = job.range.lowerBound
     let firstBin = layout.bin(of: job.scanStart)
     let lastBin = layout.bin(of: job.scanStart + job.range.count - 1)
@@ -91,7 +94,7 @@ struct WindowClassifier {
         emit(.apfsObject, offset: offset, length: length, entropy: stats.entropy)
         continue
       }
-      let limits = policy.textPrecheckLimits(byteCount: length)
+      let limits = length == blockSize ? fullBlockLimits : policy.textPrecheckLimits(byteCount: length)
       let classes = BlockKernels.byteClasses(
         block, stopAboveControl: limits.control, stopAboveNonPrintable: limits.nonPrintable)
       if classes.counted == length, policy.isText(classes) {

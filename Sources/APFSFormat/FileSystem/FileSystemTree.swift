@@ -29,7 +29,7 @@ public struct FileSystemTree: Sendable {
     self.volume = volume
     objectMap = try ObjectMap(
       at: volume.objectMapOID, maxTransactionID: container.checkpointTransactionID,
-      nodeLimit: Int(min(container.superblock.blockCount, 50_000_000)), readBlock: container.block)
+      nodeLimit: container.nodeLimit, readBlock: container.block)
     hashedNames = volume.incompatibleFeatures.contains(.caseInsensitive)
       || volume.incompatibleFeatures.contains(.normalizationInsensitive)
     snapshot = nil
@@ -64,7 +64,7 @@ public struct FileSystemTree: Sendable {
     } else {
       objectMap = try ObjectMap(
         at: volume.objectMapOID, maxTransactionID: bound,
-        nodeLimit: Int(min(container.superblock.blockCount, 50_000_000)), readBlock: container.block)
+        nodeLimit: container.nodeLimit, readBlock: container.block)
     }
     self.container = container
     self.volume = copy
@@ -85,7 +85,7 @@ public struct FileSystemTree: Sendable {
   func uncachedWalker() -> BTreeWalker {
     let map = objectMap
     let container = container
-    return BTreeWalker(structure: "fs tree", nodeLimit: Int(min(container.superblock.blockCount, 50_000_000))) {
+    return BTreeWalker(structure: "fs tree", nodeLimit: container.nodeLimit) {
       oid in
       guard let mapping = map.lookup(oid) else {
         throw ParseError(.invalid("fs tree node oid \(oid) is not in the volume object map"), in: "omap", at: nil)

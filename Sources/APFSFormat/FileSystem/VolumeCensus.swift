@@ -186,7 +186,7 @@ public struct VolumeCensus: Sendable {
     var count = 0
     let recorder = AddressRecorder()
     let walker = BTreeWalker(
-      structure: "snapshot metadata tree", nodeLimit: Int(min(tree.container.superblock.blockCount, 50_000_000))
+      structure: "snapshot metadata tree", nodeLimit: tree.container.nodeLimit
     ) { address in
       recorder.append(address)
       return try tree.container.block(address)

@@ -50,7 +50,7 @@ extension StructuralRegionMap {
       if volume.extentRefTreeOID != 0 {
         let recorder = AddressRecorder()
         let walker = BTreeWalker(structure: "extent-reference tree",
-                                 nodeLimit: Int(min(container.superblock.blockCount, 50_000_000))) { address in
+                                 nodeLimit: container.nodeLimit) { address in
           recorder.append(address)
           return try container.block(address)
         }

@@ -26,7 +26,7 @@ public struct SnapshotCatalog: Sendable {
     let physical = volume.snapshotMetaTreeType & Self.physicalFlag != 0
     let recorder = AddressRecorder()
     let walker = BTreeWalker(
-      structure: "snapshot metadata tree", nodeLimit: Int(min(container.superblock.blockCount, 50_000_000))
+      structure: "snapshot metadata tree", nodeLimit: container.nodeLimit
     ) { oid in
       var address = oid
       if !physical {

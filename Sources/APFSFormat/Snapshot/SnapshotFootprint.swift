@@ -31,7 +31,7 @@ public struct SnapshotFootprint: Sendable {
     var footprint = SnapshotFootprint()
     let loads = LoadBudget(budget ?? nodeLoadBudget(blockCount: container.superblock.blockCount))
     guard volume.snapshotMetaTreeOID != 0 else { return footprint }
-    let nodeLimit = Int(min(container.superblock.blockCount, 50_000_000))
+    let nodeLimit = container.nodeLimit
     let blockSize = UInt64(container.blockSize)
     let blockCount = container.superblock.blockCount
     let history: ObjectMap
