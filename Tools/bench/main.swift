@@ -38,7 +38,7 @@ struct Options {
     guard args.first == "scan" else {
       throw BenchError(
         description:
-          "usage: ringo-bench scan [--size 1G] [--kind random|zeros|text|mixed] [--dir D] [--peer-bytes 128M] [--binwalk-bytes 16M] [--repeat 3] [--threads N] [--skip-peers]"
+          "usage: ringo-bench scan [--size 1G] [--kind random|zeros|text|mixed] [--dir D] [--peer-bytes 128M] [--binwalk-bytes 16M] [--repeat 3] [--threads N] [--skip-peers] | ringo-bench histogram"
       )
     }
     i = 1
@@ -272,8 +272,52 @@ func peakRSSMiB() -> Double {
   return Double(usage.ru_maxrss) / 1024  // Linux reports KiB
 }
 
+/// `ringo-bench histogram`: the in-cache speed of the scanner's counting kernel and of the whole statistics step,
+/// on 2 MiB of random bytes cut into 4 KiB blocks (L2-resident), best of 15 alternating rounds. This is the bound for
+/// any block that needs the full histogram; Tools/scan-bench/histogram.sh runs the same loop in C next to it.
+func histogramBound() {
+  let size = 2 << 20
+  var rng = Xoshiro()
+  let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: size, alignment: 64)
+  defer { buffer.deallocate() }
+  rng.fill(buffer)
+  let scratch = UnsafeMutableBufferPointer<UInt32>.allocate(capacity: BlockKernels.histogramScratchCount)
+  defer { scratch.deallocate() }
+  var sink: UInt64 = 0
+  var best = (histogram: 0.0, statistics: 0.0)
+  let rounds = 20
+  for _ in 0..<15 {
+    var t0 = now()
+    for _ in 0..<rounds {
+      var offset = 0
+      while offset < size {
+        BlockKernels.histogram(UnsafeRawBufferPointer(rebasing: buffer[offset..<(offset + 4096)]), into: scratch)
+        sink &+= UInt64(scratch[7])
+        offset += 4096
+      }
+    }
+    best.histogram = max(best.histogram, Double(size * rounds) / Double(now() - t0))
+    t0 = now()
+    for _ in 0..<rounds {
+      var offset = 0
+      while offset < size {
+        let stats = BlockStats(of: UnsafeRawBufferPointer(rebasing: buffer[offset..<(offset + 4096)]), scratch: scratch)
+        sink &+= UInt64(stats.chiSquare)
+        offset += 4096
+      }
+    }
+    best.statistics = max(best.statistics, Double(size * rounds) / Double(now() - t0))
+  }
+  print(String(format: "in cache, 4 KiB random blocks, best of 15: histogram %.2f GB/s; histogram + entropy + chi-square %.2f GB/s", best.histogram, best.statistics))
+  if sink == 42 { print("") }
+}
+
 func main() throws {
   if let message = CPUFeatures.unsupportedBuildMessage { throw BenchError(description: message) }
+  if CommandLine.arguments.dropFirst().first == "histogram" {
+    histogramBound()
+    return
+  }
   let o = try Options(Array(CommandLine.arguments.dropFirst()))
   let path = try ensureFile(o)
   let image = try MappedImage(path: path)
