@@ -108,7 +108,7 @@ let package = Package(
       name: "CodecsTests", dependencies: ["Codecs", "ImageAccess", "DiskImageTestSupport", "TestSupport"],
       exclude: ["Vectors"]),
     // runs the built `ringo` binary on the fixtures (needs the executable built, which `swift build --build-tests` does).
-    .testTarget(name: "RingoCLITests", dependencies: ["IPSWTestSupport"]),
+    .testTarget(name: "RingoCLITests", dependencies: ["IPSWTestSupport", "TestSupport"]),
     .testTarget(
       name: "IPSWFormatTests",
       dependencies: [

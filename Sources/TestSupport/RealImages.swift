@@ -9,9 +9,17 @@ public enum RealImages {
   public static let packageRoot: URL = URL(fileURLWithPath: #filePath)
     .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
 
-  /// `../shared/fixtures` beside the package root.
-  public static let sharedFixtures: URL = packageRoot.deletingLastPathComponent()
-    .appendingPathComponent("shared/fixtures")
+  /// The workplace's shared folder (`fixtures/`, `docs/`): `$RINGO_SHARED` when set (`.ci/run` sets it for a clone
+  /// that does not sit beside the folder), else `../shared` beside the package root.
+  public static let sharedFolder: URL = {
+    if let path = ProcessInfo.processInfo.environment["RINGO_SHARED"], !path.isEmpty {
+      return URL(fileURLWithPath: path)
+    }
+    return packageRoot.deletingLastPathComponent().appendingPathComponent("shared")
+  }()
+
+  /// The real sample files made by Apple's tools, with their expected facts (`shared/fixtures`).
+  public static let sharedFixtures: URL = sharedFolder.appendingPathComponent("fixtures")
 
   /// The folder holding the unpacked dissect.apfs images.
   public static var dissectFolder: URL {

@@ -1,3 +1,4 @@
+import TestSupport
 import Foundation
 import ImageAccess
 import RegionMap
@@ -8,9 +9,7 @@ import Testing
 /// Scans of the real UDIF images in ../shared/fixtures (made by Apple's hdiutil): compressed chunk data followed by an
 /// XML property list and the `koly` trailer.
 @Suite struct FixtureScanTests {
-  static let fixtures = URL(fileURLWithPath: #filePath)
-    .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-    .appendingPathComponent("../shared/fixtures/dmg").standardizedFileURL.path
+  static let fixtures = RealImages.sharedFixtures.appendingPathComponent("dmg").path
 
   static let names = [
     "keramics_hfsplus_adc.dmg", "keramics_hfsplus_bzip2.dmg", "keramics_hfsplus_lzfse.dmg",

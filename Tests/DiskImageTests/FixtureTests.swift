@@ -1,3 +1,4 @@
+import TestSupport
 import DiskImage
 import Foundation
 import ImageAccess
@@ -5,9 +6,7 @@ import Testing
 
 /// The real sample files in ../shared/fixtures (provenance and expected hashes in its README.md).
 enum Fixtures {
-  static let packageRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-    .deletingLastPathComponent()
-  static let dmgFolder = packageRoot.deletingLastPathComponent().appendingPathComponent("shared/fixtures/dmg")
+  static let dmgFolder = RealImages.sharedFixtures.appendingPathComponent("dmg")
 
   static func path(_ name: String) -> String { dmgFolder.appendingPathComponent(name).path }
 

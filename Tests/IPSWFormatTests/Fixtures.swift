@@ -1,3 +1,4 @@
+import TestSupport
 import ImageAccess
 import Testing
 
@@ -11,7 +12,7 @@ enum Fixtures {
   }()
 
   static func shared(_ relative: String) throws -> MappedImage {
-    let path = packageRoot + "/../shared/fixtures/" + relative
+    let path = RealImages.sharedFixtures.appendingPathComponent(relative).path
     do { return try MappedImage(path: path) } catch {
       Issue.record("missing shared fixture \(path): \(error)")
       throw error

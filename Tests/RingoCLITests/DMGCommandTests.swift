@@ -1,10 +1,10 @@
+import TestSupport
 import Foundation
 import Testing
 
 /// Runs the built `ringo` binary (next to the test bundle in .build/<config>/) on the real fixtures.
 enum RingoBinary {
-  static let fixtures = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-    .deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent("shared/fixtures/dmg")
+  static let fixtures = RealImages.sharedFixtures.appendingPathComponent("dmg")
 
   static var path: String {
     let exe = URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath()

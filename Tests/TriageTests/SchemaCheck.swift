@@ -11,7 +11,7 @@ enum SchemaCheck {
   }
 
   static var schemaPath: String {
-    RealImages.packageRoot.deletingLastPathComponent().appendingPathComponent("shared/docs/report-schema.json").path
+    RealImages.sharedFolder.appendingPathComponent("docs/report-schema.json").path
   }
 
   /// Returns true when valid; throws with the validator's message otherwise.
