@@ -126,6 +126,8 @@ public struct TriageReport: Sendable, Encodable {
     public struct FileBytes: Sendable, Encodable {
       public var plaintext: UInt64
       public var encrypted: UInt64
+      /// The part of `plaintext + encrypted` stored compressed (decmpfs).
+      public var compressed: UInt64? = nil
     }
 
     enum CodingKeys: String, CodingKey {
@@ -262,7 +264,14 @@ public struct TriageReport: Sendable, Encodable {
     public var reasons: [String]
     /// What the technician should and should not do, in the report's language.
     public var advice: [String]
-    enum CodingKeys: String, CodingKey { case verdictClass = "class", summary, reasons, advice }
+    /// The codes of the summary, the reasons and the advice, in the same order (language-independent; added fields).
+    public var summaryCode: String? = nil
+    public var reasonCodes: [String] = []
+    public var adviceCodes: [String] = []
+    enum CodingKeys: String, CodingKey {
+      case verdictClass = "class", summary, reasons, advice, summaryCode = "summary_code", reasonCodes = "reason_codes"
+      case adviceCodes = "advice_codes"
+    }
   }
 
   public enum VerdictClass: String, Sendable, Encodable, CaseIterable {
