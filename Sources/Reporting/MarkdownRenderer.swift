@@ -73,7 +73,7 @@ public enum MarkdownRenderer {
       line()
       for f in r.findings {
         line("- **\(f.severity.rawValue)** `\(f.code)`" + (f.volume.map { " (\(cell($0)))" } ?? "") + ": \(f.message)")
-        let facts = f.facts.keys.sorted().map { "`\($0)` = \(f.facts[$0]!.text)" }
+        let facts = f.facts.keys.sorted().map { "`\($0)` = `\(f.facts[$0]!.text)`" }
         if !facts.isEmpty { line("  - " + facts.joined(separator: ", ")) }
       }
     }

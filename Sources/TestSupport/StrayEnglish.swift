@@ -25,13 +25,16 @@ public enum StrayEnglish {
   ]
 
   /// The ASCII words of `text` that are not allowed, after removing `names` (volume names, paths, evidence
-  /// names). Codes with a hyphen or an underscore (`low-free-space`, `APFS_FS_ONEKEY`), upper-case acronyms,
+  /// names). Markdown code spans, codes with a hyphen or an underscore (`low-free-space`, `APFS_FS_ONEKEY`), upper-case acronyms,
   /// hexadecimal figures and words with a digit (UUIDs, hashes) count as codes.
   public static func words(in text: String, names: [String] = [], allowing extra: Set<String> = []) -> [String] {
     var text = text
     for name in names.sorted(by: { $0.count > $1.count }) where !name.isEmpty {
       text = text.replacingOccurrences(of: name, with: " ")
     }
+    // Markdown code spans hold codes, field names and figures.
+    text = text.split(separator: "`", omittingEmptySubsequences: false).enumerated()
+      .map { $0.offset % 2 == 0 ? String($0.element) : " " }.joined()
     var out: [String] = []
     var word = ""
     func flush() {

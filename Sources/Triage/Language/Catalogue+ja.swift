@@ -237,7 +237,7 @@ struct JapaneseCatalogue: Catalogue {
       .errors: "エラー（読めなかったものと位置。詳しい説明は JSON 形式のレポートにあります）", .noContainer: "使用できる APFS コンテナなし",
       .notComputed: "未計算（--no-hash）",
       .notMeasured: "ファイルのバイト数は測定できません。ファイルシステムツリーをたどれませんでした（所見を参照）",
-      .path: "パス", .size: "サイズ", .format: "形式", .apfsAt: "APFS の位置 オフセット", .apfsOffset: "APFS オフセット",
+      .path: "パス", .size: "サイズ", .format: "形式", .apfsAt: "APFS の開始オフセット", .apfsOffset: "APFS オフセット",
       .sha256: "SHA-256", .tool: "ツール", .uuid: "UUID", .blockSize: "ブロックサイズ", .blocks: "ブロック",
       .freeBlocks: "空きブロック", .free: "空き", .checkpoint: "チェックポイント",
       .checkpointXID: "チェックポイント xid", .fallback: "代替", .keybag: "キーバッグ", .yes: "あり", .no: "なし",

@@ -1,6 +1,8 @@
 import ArgumentParser
 import DiskImage
+import Foundation
 import ImageAccess
+import Triage
 #if canImport(Glibc)
   import Glibc
 #elseif canImport(Darwin)
@@ -26,6 +28,8 @@ extension Ringo {
     @Flag(name: .customLong("sha256"), help: "Expand every chunk and print the SHA-256 of the virtual disk.")
     var sha256 = false
 
+    @OptionGroup var language: LanguageOption
+
     func run() throws {
       let file: MappedImage
       do {
@@ -39,53 +43,59 @@ extension Ringo {
       } catch {
         throw CommandFailure(description: "\(image): \(error)")
       }
-      print("file: \(image) (\(file.byteCount) bytes)")
-      print("kind: \(kind.name)")
+      let w = language.words
+      func line(_ label: Label, _ text: String) { print("\(w[label]): \(text)") }
+      line(.file, "\(image) (\(file.byteCount) \(w[.bytesUnit]))")
+      line(.kind, kind.name)
       switch kind {
       case .raw:
-        print("no UDIF trailer, encrcdsa or AEA signature: read it as a raw disk image")
+        print(w[.rawDiskImage])
       case .encrcdsa(let header):
-        print("encryption: AES-\(header.keyBits), HMAC key \(header.hmacKeyBits) bits, block size \(header.blockSize)")
-        print("encrypted data: \(header.dataSize) bytes at offset \(header.dataOffset)")
-        print("key: \(header.keyRequirement)")
+        line(.encryption, "AES-\(header.keyBits), \(w[.hmacKey]) \(header.hmacKeyBits) \(w[.bits]), \(w[.blockSize]) "
+             + "\(header.blockSize)")
+        line(.encryptedData, "\(header.dataSize) \(w[.bytesUnit]) \(w[.atOffset]) \(header.dataOffset)")
+        line(.key, "\(w[.encryptedDiskImage]) (encrcdsa v\(header.version), AES-\(header.keyBits)): \(w[.keyFromUser])")
       case .aea(let header):
-        print("profile: \(header.profile.rawValue) (\(header.profile)), scrypt strength \(header.scryptStrength)")
-        print("auth data: \(header.authDataLength) bytes, fields: \(header.authData.map(\.key).joined(separator: ", "))")
-        if let url = header.keyServiceURL { print("key service: \(url)") }
-        print("key: \(header.keyRequirement)")
+        line(.profile, "\(header.profile.rawValue) (\(header.profile)), \(w[.scryptStrength]) \(header.scryptStrength)")
+        line(.authData, "\(header.authDataLength) \(w[.bytesUnit]), \(w[.fields]): "
+             + header.authData.map(\.key).joined(separator: ", "))
+        if let url = header.keyServiceURL { line(.keyService, url) }
+        line(.key, "AEA (\(header.profile)): "
+             + (header.keyServiceURL.map { w[.keyFromApple].replacingOccurrences(of: "{url}", with: $0) } ?? w[.keyFromVendor]))
       case .udif(let udif):
-        try describe(udif)
+        try describe(udif, words: w)
       }
     }
 
-    func describe(_ udif: UDIFImage) throws {
+    func describe(_ udif: UDIFImage, words w: Words) throws {
       let koly = udif.koly
-      print(
-        "koly: version \(koly.version), flags \(hex(koly.flags)), image variant \(koly.imageVariant), "
-          + "segment \(koly.segmentNumber)/\(koly.segmentCount)")
-      print("data fork: \(koly.dataForkLength) bytes at \(koly.dataForkOffset)")
-      print("XML resource fork: \(koly.xmlLength) bytes at \(koly.xmlOffset)")
-      print("master checksum: type \(koly.masterChecksumType), \(koly.masterChecksumBits) bits, \(hex(koly.masterChecksumValue))")
-      print("sectors: \(koly.sectorCount)")
-      print("expanded size: \(udif.byteCount) bytes")
-      if udif.uncoveredByteCount > 0 { print("not covered by any chunk (reads as zeros): \(udif.uncoveredByteCount) bytes") }
-      print("partitions (\(udif.partitions.count)):")
+      func line(_ label: Label, _ text: String) { print("\(w[label]): \(text)") }
+      line(.koly, "\(w[.version]) \(koly.version), \(w[.flags]) \(hex(koly.flags)), \(w[.imageVariant]) "
+           + "\(koly.imageVariant), \(w[.segment]) \(koly.segmentNumber)/\(koly.segmentCount)")
+      line(.dataFork, "\(koly.dataForkLength) \(w[.bytesUnit]) \(w[.at]) \(koly.dataForkOffset)")
+      line(.xmlResourceFork, "\(koly.xmlLength) \(w[.bytesUnit]) \(w[.at]) \(koly.xmlOffset)")
+      line(.masterChecksum, "\(w[.type]) \(koly.masterChecksumType), \(koly.masterChecksumBits) \(w[.bits]), "
+           + hex(koly.masterChecksumValue))
+      line(.sectors, "\(koly.sectorCount)")
+      line(.expandedSize, "\(udif.byteCount) \(w[.bytesUnit])")
+      if udif.uncoveredByteCount > 0 { line(.notCovered, "\(udif.uncoveredByteCount) \(w[.bytesUnit])") }
+      print("\(w[.partitions]) (\(udif.partitions.count)):")
       for (index, partition) in udif.partitions.enumerated() {
         let table = partition.table
         let id = partition.entry.id.map(String.init) ?? "-"
         print(
-          "  \(index): id \(id), sectors \(table.firstSector)+\(table.sectorCount), "
-            + "\(table.chunks.count) chunks, \(partition.name)")
+          "  \(index): \(w[.id]) \(id), \(w[.sectors]) \(table.firstSector)+\(table.sectorCount), "
+            + "\(table.chunks.count) \(w[.chunks]), \(partition.name)")
       }
-      print("chunks by type:")
+      print("\(w[.chunksByType]):")
       let stored = udif.storedBytes
       for (type, count) in udif.chunkCounts.sorted(by: { $0.key < $1.key }) {
-        let storedText = type == .raw || type.codec != nil ? ", \(stored[type] ?? 0) bytes stored" : ""
+        let storedText = type == .raw || type.codec != nil ? ", \(stored[type] ?? 0) \(w[.bytesStored])" : ""
         print("  \(type.name): \(count)\(storedText)")
       }
       if sha256 {
         do {
-          print("sha256 (expanded): \(try EvidenceHash.sha256(of: udif))")
+          line(.sha256Expanded, try EvidenceHash.sha256(of: udif))
         } catch {
           throw CommandFailure(description: "cannot expand \(image): \(error)")
         }
@@ -93,7 +103,6 @@ extension Ringo {
     }
   }
 }
-
 
 private struct StandardError: TextOutputStream {
   mutating func write(_ string: String) {

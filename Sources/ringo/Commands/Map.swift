@@ -24,10 +24,14 @@ struct Map: ParsableCommand {
   @Flag(help: "Print only the per-class summary.")
   var summary = false
 
+  @OptionGroup var language: LanguageOption
+
   func run() throws {
     var options = TriageOptions()
     options.hash = false
     options.runLimit = Int.max
+    options.language = language.language
+    let w = language.words
     let report: TriageReport
     do {
       report = try Triage.run(path: image, options: options, toolVersion: RingoVersion.string)
@@ -39,7 +43,7 @@ struct Map: ParsableCommand {
     }
     var out = ""
     if !summary {
-      out += "offset\tlength\tclass\n"
+      out += "\(w[.offset])\t\(w[.length])\t\(w[.regionClass])\n"
       for run in regions.runs { out += "\(run.offset)\t\(run.length)\t\(run.regionClass)\n" }
       out += "\n"
     }
@@ -48,8 +52,8 @@ struct Map: ParsableCommand {
       let share = total > 0 ? Double(bytes) / Double(total) : 0
       out += "\(name)\t\(bytes)\t\(ByteText.percent(share))\n"
     }
-    out += "runs\t\(regions.runsTotal)\n"
-    for error in report.errors { out += "error\t\(error.code)\t\(error.offset.map(String.init) ?? "-")\t\(error.message)\n" }
+    out += "\(w[.runs])\t\(regions.runsTotal)\n"
+    for error in report.errors { out += "\(w[.error])\t\(error.code)\t\(error.offset.map(String.init) ?? "-")\t\(error.message)\n" }
     FileHandle.standardOutput.write(Data(out.utf8))
   }
 }

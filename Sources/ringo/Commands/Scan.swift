@@ -3,6 +3,7 @@ import BlockScan
 import Foundation
 import ImageAccess
 import RegionMap
+import Triage
 
 extension Ringo {
   /// `ringo scan IMAGE`: classify every block of an image by its content.
@@ -33,6 +34,8 @@ extension Ringo {
     @Flag(help: "Judge every block alone (no run context); for comparison.")
     var isolatedBlocks = false
 
+    @OptionGroup var language: LanguageOption
+
     func validate() throws {
       guard (16...(16 << 20)).contains(blockSize) else {
         throw ValidationError("--block-size must be between 16 and \(16 << 20) bytes")
@@ -58,24 +61,32 @@ extension Ringo {
       let start = DispatchTime.now().uptimeNanoseconds
       let result = scanner.scan(mapped)
       let seconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
-      print(Self.summary(result, path: image, seconds: seconds, width: width))
+      let w = language.words
+      print(Self.summary(result, path: image, seconds: seconds, width: width, words: w))
       if let svg {
-        let text = EntropyGraph.svg(result.strip, title: "Entropy of \((image as NSString).lastPathComponent)")
+        let text = EntropyGraph.svg(result.strip, title: "\(w[.entropyOf]) \((image as NSString).lastPathComponent)")
         try text.write(toFile: svg, atomically: false, encoding: .utf8)
-        print("SVG entropy graph written to \(svg)")
+        print("\(w[.svgWritten]) \(svg)")
       }
       if result.scannedBytes == 0 { throw ExitCode(2) }
     }
 
     /// The printed report (pure, for tests).
-    static func summary(_ result: ScanResult, path: String, seconds: Double?, width: Int) -> String {
+    static func summary(_ result: ScanResult, path: String, seconds: Double?, width: Int,
+                        words w: Words = Words(.en)) -> String {
       var lines: [String] = []
-      lines.append("Content scan of \(path)")
+      lines.append("\(w[.contentScanOf]) \(path)")
+      let blocks = w.catalogue.language == .en
+        ? "in \(result.blockSize)\(w[.blocksOf])" : "\(result.blockSize)\(w[.blocksOf])"
       lines.append(
-        "  \(result.scannedBytes) bytes (\(EntropyGraph.byteText(result.scannedBytes))) in \(result.blockSize)-byte blocks"
-          + (seconds.map { String(format: ", %.2f s, %.2f GB/s, %d threads", $0, Double(result.scannedBytes) / max($0, 1e-9) / 1e9, result.threads) } ?? ""))
+        "  \(result.scannedBytes) \(w[.bytesUnit]) (\(EntropyGraph.byteText(result.scannedBytes))) \(blocks)"
+          + (seconds.map {
+            String(format: ", %.2f \(w[.seconds]), %.2f GB/s, %d \(w[.threads])", $0,
+                   Double(result.scannedBytes) / max($0, 1e-9) / 1e9, result.threads)
+          } ?? ""))
       lines.append("")
-      lines.append("  class          bytes              share   blocks")
+      lines.append("  " + w[.regionClass].padded(to: 15) + w[.bytesUnit].padded(to: 19) + w[.share].padded(to: 8)
+                   + w[.blocks])
       for cls in [RegionClass.zero, .text, .compressed, .encrypted, .apfsObject, .unknown] {
         let bytes = result.bytesByClass[cls] ?? 0
         let share = result.scannedBytes > 0 ? 100 * Double(bytes) / Double(result.scannedBytes) : 0
@@ -86,7 +97,7 @@ extension Ringo {
       }
       lines.append("")
       if !result.strip.points.isEmpty {
-        lines.append("  entropy over offset (▁ 0 … █ 8 bits/byte; . zero T text C compressed E encrypted A apfs ? unknown)")
+        lines.append("  " + w[.entropyLegend])
         for line in EntropyGraph.terminalBar(result.strip, width: width).split(separator: "\n") {
           lines.append("  |" + line + "|")
         }
@@ -94,20 +105,25 @@ extension Ringo {
       }
       let assessment = result.encryptionAssessment()
       if result.fillBytes > 0 {
-        lines.append("  single-value fill (e.g. erased flash): \(result.fillBytes) bytes, left out of the figures below")
+        lines.append("  \(w[.singleValueFill]): \(result.fillBytes) \(w[.bytesUnit]), \(w[.leftOut])")
       }
+      let of = w.catalogue.language == .en ? "of" : "/"
       lines.append(
-        String(
-          format: "  encrypted: %.1f %% of %lld data bytes (%.1f %% high-entropy); whole image encrypted: %@",
-          assessment.encryptedFraction * 100, Int64(assessment.nonZeroBytes), assessment.highEntropyFraction * 100,
-          assessment.isWholeImageEncrypted ? "yes" : "no"))
-      for error in result.errors { lines.append("  error: \(error)") }
+        "  \(w[.encrypted]): " + String(format: "%.1f %%", assessment.encryptedFraction * 100)
+          + " \(of) \(assessment.nonZeroBytes) \(w[.dataBytes]) ("
+          + String(format: "%.1f %%", assessment.highEntropyFraction * 100) + " \(w[.highEntropy])); "
+          + "\(w[.wholeImageEncrypted]): \(w.yesNo(assessment.isWholeImageEncrypted))")
+      for error in result.errors { lines.append("  \(w[.error]): \(error)") }
       return lines.joined(separator: "\n")
     }
   }
 }
 
 extension String {
+  fileprivate func padded(to width: Int) -> String {
+    count >= width ? self + " " : self + String(repeating: " ", count: width - count)
+  }
+
   fileprivate func leftPadded(to width: Int) -> String {
     count >= width ? self : String(repeating: " ", count: width - count) + self
   }

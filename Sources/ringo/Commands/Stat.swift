@@ -15,6 +15,7 @@ struct Stat: ParsableCommand {
   )
 
   @OptionGroup var options: VolumeOptions
+  @OptionGroup var language: LanguageOption
 
   @Argument(help: "The path from the volume root.")
   var path: String
@@ -23,45 +24,56 @@ struct Stat: ParsableCommand {
     let session = try options.open()
     let tree = session.tree
     let inode = try session.inode(atPath: path)
+    let w = language.words
     var out = ""
-    func line(_ s: String) { out += s + "\n" }
-    line("path:        \(path)")
-    line("volume:      \(tree.volume.name) (role \(tree.volume.role.name), encryption \(tree.volume.encryption.rawValue))")
+    func line(_ label: Label, _ s: String) { out += w.field(label) + s + "\n" }
+    line(.path, path)
+    line(.volume, "\(tree.volume.name) (\(w[.role]) \(tree.volume.role.name), \(w[.encryption]) "
+         + "\(tree.volume.encryption.rawValue))")
     if let snapshot = tree.snapshot {
-      line("snapshot:    \(EntryText.name(snapshot.nameBytes)) (xid \(snapshot.transactionID), created "
+      line(.snapshot, "\(EntryText.name(snapshot.nameBytes)) (xid \(snapshot.transactionID), \(w[.created]) "
            + "\(EntryText.time(nanoseconds: snapshot.createTime)))")
     }
-    line("inode:       \(inode.objectID)  parent \(inode.parentID)  private id \(inode.privateID)")
-    line("type:        \(inode.kind.rawValue)  mode \(String(inode.mode, radix: 8))  uid \(inode.owner)  gid \(inode.group)")
-    line("links:       \(inode.childrenOrLinks)")
-    if let stream = inode.dataStream {
-      line("size:        \(stream.size) bytes (allocated \(stream.allocatedSize), default crypto id \(stream.defaultCryptoID))")
+    line(.inode, "\(inode.objectID)  \(w[.parent]) \(inode.parentID)  \(w[.privateID]) \(inode.privateID)")
+    let kind = switch inode.kind {
+    case .regular: w[.file]
+    case .directory: w[.directory]
+    case .symlink: w[.symlink]
+    default: inode.kind.rawValue
     }
-    line("protection:  default class \(inode.defaultProtectionClass & 0x1F)")
+    line(.type, "\(kind)  \(w[.mode]) \(String(inode.mode, radix: 8))  \(w[.uid]) \(inode.owner)  "
+         + "\(w[.gid]) \(inode.group)")
+    line(.links, "\(inode.childrenOrLinks)")
+    if let stream = inode.dataStream {
+      line(.size, "\(stream.size) \(w[.bytesUnit]) (\(w[.allocated]) \(stream.allocatedSize), \(w[.defaultCryptoID]) "
+           + "\(stream.defaultCryptoID))")
+    }
+    line(.protection, "\(w[.defaultClass]) \(inode.defaultProtectionClass & 0x1F)")
     let xattrs = try tree.xattrs(of: inode.objectID)
     if let decmpfs = xattrs.first(where: { $0.name == "com.apple.decmpfs" }) {
-      let method = decmpfs.decmpfsMethod.map(CompressionMethod.name) ?? "unreadable header"
-      line("compression: \(method), uncompressed size \(inode.uncompressedSize)")
+      let method = decmpfs.decmpfsMethod.map(CompressionMethod.name) ?? w[.unreadableHeader]
+      line(.compression, "\(method), \(w[.uncompressedSize]) \(inode.uncompressedSize)")
     }
     let extents = try tree.extents(of: inode.privateID)
     var cryptoIDs = Set<UInt64>()
     for extent in extents {
       cryptoIDs.insert(extent.cryptoID)
-      line("extent:      logical \(extent.logicalAddress)  length \(extent.length)  "
-           + (extent.isSparse ? "sparse" : "block \(extent.physicalBlock)") + "  crypto id \(extent.cryptoID)")
+      line(.extent, "\(w[.logical]) \(extent.logicalAddress)  \(w[.length]) \(extent.length)  "
+           + (extent.isSparse ? w[.sparse] : "\(w[.block]) \(extent.physicalBlock)") + "  \(w[.cryptoID]) \(extent.cryptoID)")
     }
     for id in cryptoIDs.sorted() where id != 0 {
       if let state = try tree.cryptoState(id) {
-        line("crypto:      id \(id)  class \(state.protectionClass.reportKey) (\(state.persistentClass))  "
-             + "key \(state.keyLength) bytes  version \(state.majorVersion).\(state.minorVersion)")
+        line(.crypto, "\(w[.id]) \(id)  \(w[.regionClass]) \(state.protectionClass.reportKey) (\(state.persistentClass))  "
+             + "\(w[.key]) \(state.keyLength) \(w[.bytesUnit])  \(w[.version]) \(state.majorVersion).\(state.minorVersion)")
       } else {
-        line("crypto:      id \(id)  no crypto state record"
-             + (tree.volume.encryption == .onekey ? " (ONEKEY volume: the id is the XTS tweak base)" : ""))
+        line(.crypto, "\(w[.id]) \(id)  \(w[.noCryptoState])"
+             + (tree.volume.encryption == .onekey ? " (\(w[.onekeyTweak]))" : ""))
       }
     }
     for xattr in xattrs {
-      let size = xattr.embeddedData.map { "\($0.count) bytes embedded" } ?? "\(xattr.stream?.size ?? 0) bytes in a stream"
-      line("xattr:       \(xattr.name)  \(size)")
+      let size = xattr.embeddedData.map { "\($0.count) \(w[.bytesUnit]) \(w[.embedded])" }
+        ?? "\(xattr.stream?.size ?? 0) \(w[.bytesUnit]) \(w[.inStream])"
+      line(.xattr, "\(xattr.name)  \(size)")
     }
     FileHandle.standardOutput.write(Data(out.utf8))
   }
