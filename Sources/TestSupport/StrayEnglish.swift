@@ -18,6 +18,8 @@ public enum StrayEnglish {
     "baseband", "update", "xart", "hardware", "backup", "sidecar", "enterprise", "prelogin", "onekey", "per-file",
     "raw", "gpt", "dmg", "ewf", "ipsw", "unknown", "zero", "text", "compressed", "encrypted", "apfs-object",
     "metadata", "file-data", "free", "allocated", "unreadable", "image-tail",
+    // IPSW digest statuses and payload formats
+    "match", "mismatch", "macho", "complzss", "lzss", "bvx2",
     // file kinds
     "regular", "directory", "symlink", "fifo", "socket", "whiteout",
     // the --no-hash and --no-walk options named in the text

@@ -1,9 +1,10 @@
 import Foundation
+import IPSWTestSupport
 import TestSupport
 import Testing
 
 /// `--lang ja` output of every command that prints labels: no English words except names from the evidence, codes
-/// and units (``StrayEnglish``). `ls` and `cat` print only evidence names and figures; `ipsw` is not checked yet.
+/// and units (``StrayEnglish``). `ls` and `cat` print only evidence names and figures.
 @Suite struct JapaneseOutputTests {
   static func sample(_ name: String) -> String {
     RealImages.packageRoot.appendingPathComponent("Samples/\(name)").path
@@ -62,5 +63,37 @@ import Testing
       .compactMap { $0.components(separatedBy: " chunks, ").last }
     #expect(!names.isEmpty, "\(english)")
     _ = try expectJapanese(["dmg", "--lang", "ja", image], names: names)
+  }
+
+  @Test func ipswInventory() throws {
+    let dir = try makeTemporaryDirectory("ja-ipsw")
+    defer { removeTemporaryDirectory(dir) }
+    var builder = IPSWBuilder()
+    builder.components = [
+      ("KernelCache", .init(path: "kernelcache.release.iphone13", bytes: DERBuilder.im4p(
+        type: "krnl", description: "KC",
+        payload: [0xCF, 0xFA, 0xED, 0xFE] + Array("Darwin Kernel Version 23.4.0: test\u{0}".utf8)))),
+      ("iBoot", .init(path: "Firmware/all_flash/iBoot.im4p",
+                      bytes: DERBuilder.im4p(type: "ibot", description: "iBoot", payload: [1, 2, 3, 4, 5, 6, 7, 8]))),
+    ]
+    builder.wrongDigests = ["iBoot"]
+    let path = dir + "/sample.ipsw"
+    try builder.write(to: path)
+    let (_, english) = try CLITests.run(["ipsw", path, "--capacity", "64"])
+    // Names from the manifest: identity variants and behaviours, component names and paths.
+    var names = ["Darwin Kernel Version 23.4.0: test", "KernelCache", "iBoot", "kernelcache.release.iphone13",
+                 "Firmware/all_flash/iBoot.im4p", "MinimumSystemPartition", "SystemPartitionPadding"]
+    for line in english.split(separator: "\n") where line.hasPrefix("  [") {
+      // "  [0] Customer Erase Install (IPSW) / Erase  d53gap  board 0x... chip 0x..."
+      let fields = line.dropFirst(6).components(separatedBy: "  ")
+      if let identity = fields.first { names += identity.components(separatedBy: " / ") }
+      if fields.count > 1 { names.append(fields[1]) }
+    }
+    // Manifest key paths the estimate comes from, and the IM4P types (four-character codes of the evidence).
+    for line in english.split(separator: "\n") where line.hasPrefix("  from ") {
+      names += line.dropFirst(7).components(separatedBy: "; ")
+    }
+    names += ["krnl", "ibot"]
+    _ = try expectJapanese(["ipsw", "--lang", "ja", path, "--capacity", "64"], names: names)
   }
 }

@@ -271,6 +271,13 @@ struct EnglishCatalogue: Catalogue {
       .sectors: "sectors", .expandedSize: "expanded size", .notCovered: "not covered by any chunk (reads as zeros)",
       .partitions: "partitions", .chunks: "chunks", .chunksByType: "chunks by type", .bytesStored: "bytes stored",
       .sha256Expanded: "sha256 (expanded)",
+      .entries: "entries", .product: "Product", .build: "build", .identities: "Identities", .board: "board",
+      .chip: "chip", .components: "Components", .digestsNotChecked: "digests not checked", .diskImages: "Disk images",
+      .expandsTo: "expands to", .kernelcache: "Kernelcache", .uncompressed: "uncompressed", .note: "note",
+      .personalised: "personalised", .needsTicket: "needs a device ticket", .unknownValue: "unknown",
+      .img4Payloads: "IMG4 payloads", .ticket: "Ticket", .signature: "signature", .cert: "cert", .issuer: "issuer",
+      .spaceNeed: "Space need (estimate) for a {gb} GB device", .padding: "padding", .from: "from",
+      .rootVolumes: "root filesystem volumes (APFS)", .rootFilesystem: "root filesystem",
     ]
   }
 }

@@ -276,6 +276,14 @@ struct JapaneseCatalogue: Catalogue {
       .sectors: "セクタ数", .expandedSize: "展開後のサイズ", .notCovered: "どのチャンクにも含まれない部分（ゼロとして読む）",
       .partitions: "パーティション", .chunks: "チャンク", .chunksByType: "種類別のチャンク",
       .bytesStored: "バイト格納", .sha256Expanded: "SHA-256（展開後）",
+      .entries: "エントリ", .product: "製品", .build: "ビルド", .identities: "識別情報", .board: "ボード",
+      .chip: "チップ", .components: "コンポーネント", .digestsNotChecked: "ダイジェスト未検査",
+      .diskImages: "ディスクイメージ", .expandsTo: "展開後", .kernelcache: "カーネルキャッシュ",
+      .uncompressed: "展開後", .note: "注記", .personalised: "個別化", .needsTicket: "端末用のチケットが必要",
+      .unknownValue: "不明", .img4Payloads: "IMG4 ペイロード", .ticket: "チケット", .signature: "署名",
+      .cert: "証明書", .issuer: "発行者", .spaceNeed: "必要容量（推定、{gb} GB 端末）", .padding: "パディング",
+      .from: "根拠", .rootVolumes: "ルートファイルシステムのボリューム（APFS）",
+      .rootFilesystem: "ルートファイルシステム",
     ]
   }
 }

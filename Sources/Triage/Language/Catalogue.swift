@@ -66,6 +66,12 @@ public enum Label: String, Sendable, CaseIterable {
   case xmlResourceFork = "xml-resource-fork", masterChecksum = "master-checksum", sectors
   case expandedSize = "expanded-size", notCovered = "not-covered", partitions, chunks, chunksByType = "chunks-by-type"
   case bytesStored = "bytes-stored", sha256Expanded = "sha256-expanded"
+  // ipsw
+  case entries, product, build, identities, board, chip, components, digestsNotChecked = "digests-not-checked"
+  case diskImages = "disk-images", expandsTo = "expands-to", kernelcache, uncompressed, note, personalised
+  case needsTicket = "needs-ticket", unknownValue = "unknown-value", img4Payloads = "img4-payloads", ticket
+  case signature, cert, issuer, spaceNeed = "space-need", padding, from, rootVolumes = "root-volumes"
+  case rootFilesystem = "root-filesystem"
 }
 
 /// Labels a renderer uses, with the byte and percent formats of its language.

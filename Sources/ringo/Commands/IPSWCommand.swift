@@ -40,6 +40,7 @@ extension Ringo.IPSWCommand {
     @Flag(help: "Do not hash the component files (faster; digest status becomes not-checked).")
     var skipDigests = false
     @Flag(help: "Do not decompress the kernelcache.") var skipKernel = false
+    @OptionGroup var language: LanguageOption
 
     func validate() throws {
       if let capacity, capacity <= 0 || capacity > 1 << 20 {
@@ -87,14 +88,16 @@ extension Ringo.IPSWCommand {
         if let volumeError { object["root_filesystem_error"] = volumeError }
         print(JSONText.render(object), terminator: "")
       case .text:
-        print(IPSWText.render(inventory))
+        let w = language.words
+        print(IPSWText.render(inventory, words: w))
         if let volumes {
-          print("root filesystem volumes (APFS):")
+          print("\(w[.rootVolumes]):")
           for v in volumes {
-            print("  \(v["name"]!)  role \(v["role"]!)  encryption \(v["encryption"]!)  allocated \(v["allocated_bytes"]!) bytes")
+            print("  \(v["name"]!)  \(w[.role]) \(v["role"]!)  \(w[.encryption]) \(v["encryption"]!)  "
+                  + "\(w[.allocated]) \(v["allocated_bytes"]!) \(w[.bytesUnit])")
           }
         }
-        if let volumeError { print("root filesystem: \(volumeError)") }
+        if let volumeError { print("\(w[.rootFilesystem]): \(volumeError)") }
       }
     }
   }
@@ -208,58 +211,62 @@ extension Ringo.IPSWCommand {
   }
 }
 
-/// Plain-text rendering of an ``IPSWInventory``.
+/// Plain-text rendering of an ``IPSWInventory``, labelled in the language of `words`.
 enum IPSWText {
-  static func render(_ inv: IPSWInventory) -> String {
+  static func render(_ inv: IPSWInventory, words w: Words = Words(.en)) -> String {
     var out: [String] = []
+    let bytes = w[.bytesUnit]
     func mib(_ b: UInt64) -> String { String(format: "%.1f MiB", Double(b) / 1_048_576) }
-    out.append("IPSW \(inv.path)  (\(inv.sizeBytes) bytes, \(inv.entryCount) entries\(inv.zip64 ? ", ZIP64" : ""))")
+    func yes(_ detail: String) -> String { "\(w[.yes]) (\(detail))" }
+    out.append("IPSW \(inv.path)  (\(inv.sizeBytes) \(bytes), \(inv.entryCount) \(w[.entries])\(inv.zip64 ? ", ZIP64" : ""))")
     out.append(
-      "Product: \(inv.productTypes.joined(separator: ", "))  version \(inv.productVersion ?? "?")  build \(inv.productBuildVersion ?? "?")"
-    )
-    out.append("Identities (\(inv.identities.count)):")
+      "\(w[.product]): \(inv.productTypes.joined(separator: ", "))  \(w[.version]) \(inv.productVersion ?? "?")  "
+        + "\(w[.build]) \(inv.productBuildVersion ?? "?")")
+    out.append("\(w[.identities]) (\(inv.identities.count)):")
     for i in inv.identities {
       let board = i.boardID.map { "0x" + String($0, radix: 16) } ?? "?"
       let chip = i.chipID.map { "0x" + String($0, radix: 16) } ?? "?"
       out.append(
-        "  [\(i.index)] \(i.variant ?? "?") / \(i.restoreBehavior ?? "?")  \(i.deviceClass ?? "?")  board \(board) chip \(chip)"
-          + (i.minimumSystemPartitionMiB.map { "  MinimumSystemPartition \($0) MiB" } ?? ""))
+        "  [\(i.index)] \(i.variant ?? "?") / \(i.restoreBehavior ?? "?")  \(i.deviceClass ?? "?")  \(w[.board]) \(board) "
+          + "\(w[.chip]) \(chip)" + (i.minimumSystemPartitionMiB.map { "  MinimumSystemPartition \($0) MiB" } ?? ""))
     }
-    out.append("Components (\(inv.components.count))\(inv.digestsChecked ? "" : ", digests not checked"):")
+    out.append("\(w[.components]) (\(inv.components.count))\(inv.digestsChecked ? "" : ", " + w[.digestsNotChecked]):")
     for c in inv.components {
       let size = c.sizeBytes.map { "\($0)" } ?? "-"
       out.append("  \(c.digestStatus.padding(toLength: 11, withPad: " ", startingAt: 0)) \(c.name) \(c.path) \(size)")
     }
-    out.append("Disk images:")
+    out.append("\(w[.diskImages]):")
     for d in inv.diskImages {
       let kind = d.container.map { " \($0)" } ?? ""
-      let expanded = d.expandedSizeBytes.map { ", expands to \($0) bytes" } ?? ""
-      out.append("  \(d.role): \(d.name) \(d.sizeBytes) bytes (\(mib(d.sizeBytes)))\(kind)\(expanded)")
+      let expanded = d.expandedSizeBytes.map { ", \(w[.expandsTo]) \($0) \(bytes)" } ?? ""
+      out.append("  \(d.role): \(d.name) \(d.sizeBytes) \(bytes) (\(mib(d.sizeBytes)))\(kind)\(expanded)")
     }
     if let k = inv.kernelcache {
-      out.append("Kernelcache \(k.path): IM4P \(k.im4pType), \(k.payloadFormat), \(k.payloadSize) bytes")
-      out.append("  encrypted: \(k.isEncrypted ? "yes (" + k.keybags.map(\.typeName).joined(separator: ", ") + ")" : "no")")
-      if let u = k.uncompressedSize { out.append("  uncompressed: \(u) bytes") }
+      out.append("\(w[.kernelcache]) \(k.path): IM4P \(k.im4pType), \(k.payloadFormat), \(k.payloadSize) \(bytes)")
+      out.append("  \(w[.encrypted]): "
+                 + (k.isEncrypted ? yes(k.keybags.map(\.typeName).joined(separator: ", ")) : w[.no]))
+      if let u = k.uncompressedSize { out.append("  \(w[.uncompressed]): \(u) \(bytes)") }
       if let v = k.kernelVersion { out.append("  \(v)") }
-      if let n = k.decompressionNote { out.append("  note: \(n)") }
+      if let n = k.decompressionNote { out.append("  \(w[.note]): \(n)") }
       out.append(
-        "  personalised: \(k.personalize.map { $0 ? "yes (needs a device ticket)" : "no" } ?? "unknown")")
+        "  \(w[.personalised]): \(k.personalize.map { $0 ? yes(w[.needsTicket]) : w[.no] } ?? w[.unknownValue])")
     }
-    if !inv.img4Files.isEmpty { out.append("IMG4 payloads: \(inv.img4Files.count)") }
+    if !inv.img4Files.isEmpty { out.append("\(w[.img4Payloads]): \(inv.img4Files.count)") }
     for r in inv.img4Files {
       out.append("  \(r.type) \(r.payloadFormat) \(r.payloadSizeBytes) \(r.path)\(r.keybags.isEmpty ? "" : " KBAG")")
     }
     if let t = inv.ticket {
-      out.append("Ticket: signature \(t.signature.status) (\(t.signature.algorithm))")
-      for c in t.certificates { out.append("  cert \(c.subject): \(c.validity), issuer \(c.issuerCheck)") }
+      out.append("\(w[.ticket]): \(w[.signature]) \(t.signature.status) (\(t.signature.algorithm))")
+      for c in t.certificates { out.append("  \(w[.cert]) \(c.subject): \(c.validity), \(w[.issuer]) \(c.issuerCheck)") }
       for d in t.digestComparison { out.append("  \(d.status) \(d.component) (\(d.fourCC))") }
     }
     if let e = inv.spaceEstimate {
       out.append(
-        "Space need (estimate) for a \(e.deviceCapacityGB) GB device: \(e.estimatedMiB) MiB = \(e.minimumSystemPartitionMiB) + \(e.paddingMiB ?? 0) padding")
-      out.append("  from \(e.sources.joined(separator: "; "))")
+        w[.spaceNeed].replacingOccurrences(of: "{gb}", with: "\(e.deviceCapacityGB)")
+          + ": \(e.estimatedMiB) MiB = \(e.minimumSystemPartitionMiB) + \(e.paddingMiB ?? 0) \(w[.padding])")
+      out.append("  \(w[.from]) \(e.sources.joined(separator: "; "))")
     }
-    for e in inv.errors { out.append("error: \(e)") }
+    for e in inv.errors { out.append("\(w[.error]): \(e)") }
     return out.joined(separator: "\n")
   }
 }
