@@ -20,6 +20,8 @@ public enum StrayEnglish {
     "metadata", "file-data", "free", "allocated", "unreadable", "image-tail",
     // IPSW digest statuses and payload formats
     "match", "mismatch", "macho", "complzss", "lzss", "bvx2",
+    // batch statuses
+    "report", "unreadable", "failed", "crashed", "timeout", "skipped",
     // file kinds
     "regular", "directory", "symlink", "fifo", "socket", "whiteout",
     // the --no-hash and --no-walk options named in the text

@@ -96,4 +96,19 @@ import Testing
     names += ["krnl", "ibot"]
     _ = try expectJapanese(["ipsw", "--lang", "ja", path, "--capacity", "64"], names: names)
   }
+
+  @Test func batchSummary() throws {
+    let root = FileManager.default.temporaryDirectory.appendingPathComponent("ringo-ja-batch-\(UUID().uuidString)")
+    let evidence = root.appendingPathComponent("evidence")
+    try FileManager.default.createDirectory(at: evidence, withIntermediateDirectories: true)
+    defer { try? FileManager.default.removeItem(at: root) }
+    for name in ["ios-full.img", "macos.img"] {
+      try FileManager.default.copyItem(atPath: Self.sample(name), toPath: evidence.appendingPathComponent(name).path)
+    }
+    try Data("not an image\n".utf8).write(to: evidence.appendingPathComponent("notes.txt"))
+    let output = root.appendingPathComponent("reports").path
+    let text = try expectJapanese(["batch", "--no-hash", "--lang", "ja", evidence.path, "-o", output],
+                                  names: ["ios-full.img", "macos.img", "notes.txt"])
+    #expect(text.contains("判定: "))
+  }
 }

@@ -278,6 +278,7 @@ struct EnglishCatalogue: Catalogue {
       .img4Payloads: "IMG4 payloads", .ticket: "Ticket", .signature: "signature", .cert: "cert", .issuer: "issuer",
       .spaceNeed: "Space need (estimate) for a {gb} GB device", .padding: "padding", .from: "from",
       .rootVolumes: "root filesystem volumes (APFS)", .rootFilesystem: "root filesystem",
+      .batchOf: "Batch triage of", .reportsIn: "reports in", .verdicts: "Verdicts", .filesHeading: "Files",
     ]
   }
 }

@@ -284,6 +284,7 @@ struct JapaneseCatalogue: Catalogue {
       .cert: "証明書", .issuer: "発行者", .spaceNeed: "必要容量（推定、{gb} GB 端末）", .padding: "パディング",
       .from: "根拠", .rootVolumes: "ルートファイルシステムのボリューム（APFS）",
       .rootFilesystem: "ルートファイルシステム",
+      .batchOf: "一括トリアージ:", .reportsIn: "レポートの出力先", .verdicts: "判定", .filesHeading: "ファイル",
     ]
   }
 }

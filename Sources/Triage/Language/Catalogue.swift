@@ -72,6 +72,8 @@ public enum Label: String, Sendable, CaseIterable {
   case needsTicket = "needs-ticket", unknownValue = "unknown-value", img4Payloads = "img4-payloads", ticket
   case signature, cert, issuer, spaceNeed = "space-need", padding, from, rootVolumes = "root-volumes"
   case rootFilesystem = "root-filesystem"
+  // batch
+  case batchOf = "batch-of", reportsIn = "reports-in", verdicts, filesHeading = "files-heading"
 }
 
 /// Labels a renderer uses, with the byte and percent formats of its language.

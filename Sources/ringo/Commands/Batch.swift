@@ -87,7 +87,7 @@ struct Batch: ParsableCommand {
       jobs: jobs, timeout: timeout
     ).run()
     let summary = BatchSummary(plan: plan, outcomes: outcomes, version: RingoVersion.string)
-    let text = summary.text()
+    let text = summary.text(words: Words(Language(rawValue: lang) ?? .en))
     try Data(summary.json().utf8).write(to: URL(fileURLWithPath: plan.output).appendingPathComponent("summary.json"))
     try Data(text.utf8).write(to: URL(fileURLWithPath: plan.output).appendingPathComponent("summary.txt"))
     FileHandle.standardOutput.write(Data(text.utf8))
@@ -458,8 +458,8 @@ struct BatchSummary {
     return String(decoding: data, as: UTF8.self) + "\n"
   }
 
-  func text() -> String {
-    var lines = ["Batch triage of \(plan.evidence): \(outcomes.count) files, reports in \(plan.output)", ""]
+  func text(words w: Words = Words(.en)) -> String {
+    var lines = ["\(w[.batchOf]) \(plan.evidence): \(outcomes.count) \(w[.files]), \(w[.reportsIn]) \(plan.output)", ""]
     let width = min(60, outcomes.map(\.relative.count).max() ?? 4)
     for o in outcomes {
       let name = o.relative.count > width ? "…" + o.relative.suffix(width - 1) : o.relative
@@ -476,8 +476,8 @@ struct BatchSummary {
     lines.append("")
     let verdicts = counts { $0.verdict }.map { "\($0.0) \($0.1)" }.joined(separator: ", ")
     let statuses = counts { $0.status.rawValue }.map { "\($0.0) \($0.1)" }.joined(separator: ", ")
-    lines.append("Verdicts: " + (verdicts.isEmpty ? "none" : verdicts))
-    lines.append("Files: " + statuses)
+    lines.append("\(w[.verdicts]): " + (verdicts.isEmpty ? w[.none] : verdicts))
+    lines.append("\(w[.filesHeading]): " + statuses)
     return lines.joined(separator: "\n") + "\n"
   }
 }
