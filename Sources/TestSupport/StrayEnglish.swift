@@ -19,7 +19,7 @@ public enum StrayEnglish {
     "raw", "gpt", "dmg", "ewf", "ipsw", "unknown", "zero", "text", "compressed", "encrypted", "apfs-object",
     "metadata", "file-data", "free", "allocated", "unreadable", "image-tail",
     // IPSW digest statuses and payload formats
-    "match", "mismatch", "macho", "complzss", "lzss", "bvx2",
+    "match", "mismatch", "macho", "complzss", "lzss", "bvx2", "valid", "invalid", "expired",
     // batch statuses
     "report", "unreadable", "failed", "crashed", "timeout", "skipped",
     // file kinds

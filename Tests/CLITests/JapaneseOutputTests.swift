@@ -111,4 +111,18 @@ import Testing
                                   names: ["ios-full.img", "macos.img", "notes.txt"])
     #expect(text.contains("判定: "))
   }
+
+  @Test func ipswImg4() throws {
+    let image = RealImages.sharedFixtures.appendingPathComponent("img4/IMG4").path
+    let (_, english) = try CLITests.run(["ipsw", "img4", image])
+    // From the evidence: the payload type and description, manifest properties, certificate subjects and issuers.
+    var names = ["test", "Test Image4 payload."]
+    for line in english.split(separator: "\n").map(String.init) {
+      if line.hasPrefix("  "), line.contains(" = ") { names += line.dropFirst(2).components(separatedBy: " = ") }
+      for prefix in ["  certificate ", "    issuer "] where line.hasPrefix(prefix) {
+        names.append(String(line.dropFirst(prefix.count)).components(separatedBy: ": ")[0])
+      }
+    }
+    _ = try expectJapanese(["ipsw", "img4", "--lang", "ja", image], names: names)
+  }
 }

@@ -74,6 +74,9 @@ public enum Label: String, Sendable, CaseIterable {
   case rootFilesystem = "root-filesystem"
   // batch
   case batchOf = "batch-of", reportsIn = "reports-in", verdicts, filesHeading = "files-heading"
+  // ipsw extract, ipsw img4
+  case extracted, refusedOrFailed = "refused-or-failed", payload, appended, compressionInfo = "compression-info"
+  case algorithm, iv, properties, images, certificate, valid
 }
 
 /// Labels a renderer uses, with the byte and percent formats of its language.

@@ -118,6 +118,7 @@ extension Ringo.IPSWCommand {
     @Option(help: "Most bytes to write in total.") var maxTotalBytes: UInt64 = 64 << 30
     @Option(help: "Most bytes one entry may decode to.") var maxEntryBytes: UInt64 = 16 << 30
     @Option(help: "Most output bytes per compressed byte.") var maxRatio: UInt64 = 1100
+    @OptionGroup var language: LanguageOption
 
     func validate() throws {
       // Extracted files must not land beside the evidence: the output folder may not be the archive's own folder.
@@ -148,7 +149,8 @@ extension Ringo.IPSWCommand {
         print("\(o.status.padding(toLength: 16, withPad: " ", startingAt: 0)) \(o.bytes) \(o.name)"
           + (o.detail.map { "  (\($0))" } ?? ""))
       }
-      print("\(outcomes.count - failures) extracted, \(failures) refused or failed")
+      let w = language.words
+      print("\(outcomes.count - failures) \(w[.extracted]), \(failures) \(w[.refusedOrFailed])")
       if failures > 0 { throw ExitCode(1) }
     }
   }
@@ -158,6 +160,7 @@ extension Ringo.IPSWCommand {
       abstract: "Describe a standalone IMG4, IM4P, IM4M or IM4R file (ticket signature and certificates included).")
 
     @Argument(help: "The file (opened read-only).") var file: String
+    @OptionGroup var language: LanguageOption
 
     func run() throws {
       let image = try MappedImage(path: file)
@@ -182,26 +185,30 @@ extension Ringo.IPSWCommand {
     }
 
     func describe(_ p: IM4P) {
-      print("IM4P type \(p.type), \"\(p.description)\"")
-      print("  payload \(p.payload.count) bytes at offset \(p.payload.lowerBound), format \(p.payloadFormat)")
+      let w = language.words, bytes = w[.bytesUnit]
+      print("IM4P \(w[.type]) \(p.type), \"\(p.description)\"")
+      print("  \(w[.payload]) \(p.payload.count) \(bytes) \(w[.atOffset]) \(p.payload.lowerBound), \(w[.format]) \(p.payloadFormat)")
       if let h = p.lzssHeader {
-        print("  complzss: \(h.compressedSize) -> \(h.uncompressedSize) bytes, appended \(h.appendedDataSize)")
+        print("  complzss: \(h.compressedSize) -> \(h.uncompressedSize) \(bytes), \(w[.appended]) \(h.appendedDataSize)")
       }
       if let a = p.compressionAlgorithm {
-        print("  compression info: algorithm \(a), size \(p.compressionUncompressedSize ?? 0)")
+        print("  \(w[.compressionInfo]): \(w[.algorithm]) \(a), \(w[.size]) \(p.compressionUncompressedSize ?? 0)")
       }
-      for k in p.keybags { print("  KBAG \(k.typeName): iv \(k.iv.count) bytes, key \(k.key.count) bytes") }
+      for k in p.keybags {
+        print("  KBAG \(k.typeName): \(w[.iv]) \(k.iv.count) \(bytes), \(w[.key]) \(k.key.count) \(bytes)")
+      }
     }
 
     func describe(_ m: IM4M) {
-      print("IM4M version \(m.version): \(m.properties.count) properties, \(m.images.count) images")
+      let w = language.words
+      print("IM4M \(w[.version]) \(m.version): \(m.properties.count) \(w[.properties]), \(m.images.count) \(w[.images])")
       for p in m.properties { print("  \(p.name) = \(p.value.text)") }
       let check = m.verifySignature()
-      print("  signature: \(check.status) (\(check.algorithm))")
+      print("  \(w[.signature]): \(check.status) (\(check.algorithm))")
       for c in m.certificateFacts() {
-        print("  certificate \(c.subject)")
-        print("    issuer \(c.issuer): \(c.issuerCheck)")
-        print("    valid \(c.notValidBefore) .. \(c.notValidAfter): \(c.validity)")
+        print("  \(w[.certificate]) \(c.subject)")
+        print("    \(w[.issuer]) \(c.issuer): \(c.issuerCheck)")
+        print("    \(w[.valid]) \(c.notValidBefore) .. \(c.notValidAfter): \(c.validity)")
       }
     }
 
