@@ -24,8 +24,8 @@ public enum StrayEnglish {
     "report", "unreadable", "failed", "crashed", "timeout", "skipped",
     // file kinds
     "regular", "directory", "symlink", "fifo", "socket", "whiteout",
-    // the --no-hash and --no-walk options named in the text
-    "no-hash", "no-walk",
+    // the --no-hash option named in the text
+    "no-hash",
   ]
 
   /// The ASCII words of `text` that are not allowed, after removing `names` (volume names, paths, evidence

@@ -123,5 +123,20 @@ import Testing
                                         userVolumes: [.init(figures: plain, encryption: .none)],
                                         treeFailures: [], treesWalked: true))
     #expect(VerdictRule.decide(healthy).verdictClass == .recoverable)
+    #expect(VerdictRule.decide(healthy).reasons.map(\.code) == [.notEncrypted])
+    // Trees not walked: the flags alone, and no claim that the files were read.
+    var unwalked = healthy
+    unwalked.evidence = .container(.init(volumeCount: 2, keybagBlock: nil,
+                                         userVolumes: [.init(figures: Self.volume, encryption: .none)],
+                                         treeFailures: [], treesWalked: false))
+    #expect(VerdictRule.decide(unwalked).reasons.map(\.code) == [.notEncryptedUnwalked])
+    // Per-file user data stays unrecoverable with a broken tree beside it, the failure among the reasons.
+    var perFile = input
+    perFile.evidence = .container(.init(volumeCount: 2, keybagBlock: nil,
+                                        userVolumes: [.init(figures: Self.volume, encryption: .perFile)],
+                                        treeFailures: [Self.failure], treesWalked: true))
+    let locked = VerdictRule.decide(perFile)
+    #expect(locked.verdictClass == .unrecoverableWithoutVendor)
+    #expect(locked.reasons.contains(.treeUnwalkable(Self.failure)))
   }
 }

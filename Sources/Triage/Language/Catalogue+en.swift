@@ -106,8 +106,8 @@ struct EnglishCatalogue: Catalogue {
         + " is not encrypted (APFS_FS_UNENCRYPTED): its files can be read directly from the image."
     case let .notEncryptedUnwalked(volumes):
       return "User data volume " + volumes.map(describe).joined(separator: ", ")
-        + " is not encrypted (APFS_FS_UNENCRYPTED); its file-system tree was not walked (--no-walk), so the "
-        + "files themselves were not checked."
+        + " is not encrypted (APFS_FS_UNENCRYPTED); its file-system tree was not walked (tree walking was turned "
+        + "off), so the files themselves were not checked."
     case let .treeUnwalkable(f):
       return "The file-system tree of volume \"\(f.volume)\" (role \(f.role)) is broken: \(f.errorCode) in "
         + "\(f.structure) at \(offset(f.offset)) (\(f.detail)). "

@@ -107,7 +107,7 @@ struct JapaneseCatalogue: Catalogue {
         + "は暗号化されていません（APFS_FS_UNENCRYPTED）。ファイルはイメージから直接読めます。"
     case let .notEncryptedUnwalked(volumes):
       return "利用者データのボリューム" + volumes.map(describe).joined(separator: "、")
-        + "は暗号化されていません（APFS_FS_UNENCRYPTED）。ファイルシステムツリーはたどっていない（--no-walk）ため、"
+        + "は暗号化されていません（APFS_FS_UNENCRYPTED）。ツリーの走査を無効にしたためファイルシステムツリーはたどっておらず、"
         + "ファイルそのものは確認していません。"
     case let .treeUnwalkable(f):
       return "ボリューム「\(f.volume)」（ロール \(f.role)）のファイルシステムツリーは壊れています: "

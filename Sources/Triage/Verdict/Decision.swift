@@ -213,7 +213,7 @@ public enum Reason: Sendable, Equatable {
   case noUserDataVolume(volumeCount: Int)
   /// Unencrypted user-data volumes whose trees were walked to the end.
   case notEncrypted(volumes: [VolumeFigures])
-  /// Unencrypted user-data volumes whose trees were not walked (`--no-walk`): the flags alone say so.
+  /// Unencrypted user-data volumes whose trees were not walked (`TriageOptions.walkTrees` off): the flags alone say so.
   case notEncryptedUnwalked(volumes: [VolumeFigures])
   /// A volume's file-system tree could not be walked (to the end).
   case treeUnwalkable(TreeFailure)

@@ -30,7 +30,7 @@ public struct VerdictInput: Sendable, Equatable {
     public var userVolumes: [UserVolume]
     /// Volumes whose trees could not be walked to the end (not counting encrypted metadata).
     public var treeFailures: [TreeFailure]
-    /// Whether the trees were walked at all (`--no-walk` turns it off).
+    /// Whether the trees were walked at all (`TriageOptions.walkTrees`).
     public var treesWalked: Bool
 
     public init(volumeCount: Int, keybagBlock: UInt64?, userVolumes: [UserVolume], treeFailures: [TreeFailure],
