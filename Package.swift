@@ -81,12 +81,12 @@ let package = Package(
     ),
     .executableTarget(
       name: "ringo-bench",
-      dependencies: ["BlockScan", "ImageAccess", "RegionMap"],
+      dependencies: ["BlockScan", "ImageAccess", "RegionMap", "TestSupport"],
       path: "Tools/bench"
     ),
     .executableTarget(
       name: "ringo-ipsw-bench",
-      dependencies: ["IPSWFormat", "IPSWTestSupport", "ImageAccess"],
+      dependencies: ["IPSWFormat", "IPSWTestSupport", "ImageAccess", "TestSupport"],
       path: "Tools/ipsw-bench"
     ),
     .executableTarget(
@@ -104,6 +104,8 @@ let package = Package(
 
     .testTarget(name: "ImageAccessTests", dependencies: ["ImageAccess"]),
     .testTarget(name: "RegionMapTests", dependencies: ["RegionMap"]),
+    // the guard against a missing install step: Tools/external-programs.tsv vs the machine and the sources.
+    .testTarget(name: "SetupTests", dependencies: ["TestSupport"]),
     .testTarget(
       name: "CodecsTests", dependencies: ["Codecs", "ImageAccess", "DiskImageTestSupport", "TestSupport"],
       exclude: ["Vectors"]),
@@ -124,7 +126,7 @@ let package = Package(
     .testTarget(
       name: "APFSFormatTests",
       dependencies: ["APFSFormat", "ImageAccess", "TestSupport", .product(name: "Crypto", package: "swift-crypto")]),
-    .testTarget(name: "APFSForgeTests", dependencies: ["APFSForge"]),
+    .testTarget(name: "APFSForgeTests", dependencies: ["APFSForge", "TestSupport"]),
     .testTarget(
       name: "ForgeAgreementTests",
       dependencies: ["APFSForge", "APFSFormat", "Triage", "ImageAccess", "RegionMap", "TestSupport"]),

@@ -31,10 +31,13 @@ import Testing
 
   /// Per volume name: (logical bytes, bytes of compressed files), as dissect.apfs reports them.
   static func dissectFigures(_ path: String) throws -> [String: (total: UInt64, compressed: UInt64)] {
-    let (status, output) = try RealImages.run("python3", ["-c", oracle, path])
-    guard status == 0 else { throw RealImages.Missing(path: "dissect.apfs (python3 -m pip install dissect.apfs==1.1): \(output)") }
+    // The listed python3 with dissect.apfs (Tools/setup-test-deps.sh installs it).
+    let result = try ExternalPrograms.run("python3", ["-c", oracle, path])
+    guard result.status == 0 else {
+      throw RealImages.Missing(path: "dissect.apfs (Tools/setup-test-deps.sh installs it): \(result.errors)")
+    }
     var figures: [String: (UInt64, UInt64)] = [:]
-    for line in output.split(separator: "\n") {
+    for line in result.output.split(separator: "\n") {
       let fields = line.split(separator: "\t", omittingEmptySubsequences: false)
       guard fields.count == 3, let total = UInt64(fields[1]), let compressed = UInt64(fields[2]) else { continue }
       figures[String(fields[0])] = (total, compressed)
