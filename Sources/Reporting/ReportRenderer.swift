@@ -13,12 +13,25 @@ public struct JSONRenderer<Model: Encodable>: ReportRenderer {
   public func render(_ model: Model) throws -> String { try ReportJSON.string(model) }
 }
 
-/// The renderers a model has, by output format; nil for a format it has none for.
+/// A report model and its renderers: every model has text and JSON (``JSONRenderer``); Markdown where it has one.
+/// A new output format (HTML) is a requirement here with a `nil` default, and a case in ``renderer(for:)``.
 public protocol RenderableReport: Encodable {
-  static func renderer(for format: OutputFormat) -> (any ReportRenderer<Self>)?
+  static var textRenderer: any ReportRenderer<Self> { get }
+  static var markdownRenderer: (any ReportRenderer<Self>)? { get }
 }
 
 extension RenderableReport {
+  public static var markdownRenderer: (any ReportRenderer<Self>)? { nil }
+
+  /// The renderer of `format` for this model; nil for a format it has none for.
+  public static func renderer(for format: OutputFormat) -> (any ReportRenderer<Self>)? {
+    switch format {
+    case .text: textRenderer
+    case .json: JSONRenderer<Self>()
+    case .markdown: markdownRenderer
+    }
+  }
+
   /// The formats this model can be written in.
   public static var formats: [OutputFormat] { OutputFormat.allCases.filter { renderer(for: $0) != nil } }
 
@@ -38,13 +51,8 @@ public struct UnsupportedFormat: Error, CustomStringConvertible {
 }
 
 extension TriageReport: RenderableReport {
-  public static func renderer(for format: OutputFormat) -> (any ReportRenderer<TriageReport>)? {
-    switch format {
-    case .text: TextRenderer()
-    case .json: JSONRenderer<TriageReport>()
-    case .markdown: MarkdownRenderer()
-    }
-  }
+  public static var textRenderer: any ReportRenderer<TriageReport> { TextRenderer() }
+  public static var markdownRenderer: (any ReportRenderer<TriageReport>)? { MarkdownRenderer() }
 }
 
 /// A report could not be made: what, about which file (the command prints it and exits 1).

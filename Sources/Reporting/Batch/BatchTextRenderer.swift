@@ -30,11 +30,5 @@ public struct BatchTextRenderer: ReportRenderer {
 }
 
 extension BatchSummary: RenderableReport {
-  public static func renderer(for format: OutputFormat) -> (any ReportRenderer<BatchSummary>)? {
-    switch format {
-    case .text: BatchTextRenderer()
-    case .json: JSONRenderer<BatchSummary>()
-    case .markdown: nil
-    }
-  }
+  public static var textRenderer: any ReportRenderer<BatchSummary> { BatchTextRenderer() }
 }

@@ -47,11 +47,5 @@ public struct DMGTextRenderer: ReportRenderer {
 }
 
 extension DMGReport: RenderableReport {
-  public static func renderer(for format: OutputFormat) -> (any ReportRenderer<DMGReport>)? {
-    switch format {
-    case .text: DMGTextRenderer()
-    case .json: JSONRenderer<DMGReport>()
-    case .markdown: nil
-    }
-  }
+  public static var textRenderer: any ReportRenderer<DMGReport> { DMGTextRenderer() }
 }

@@ -66,11 +66,5 @@ public struct IPSWTextRenderer: ReportRenderer {
 }
 
 extension IPSWReport: RenderableReport {
-  public static func renderer(for format: OutputFormat) -> (any ReportRenderer<IPSWReport>)? {
-    switch format {
-    case .text: IPSWTextRenderer()
-    case .json: JSONRenderer<IPSWReport>()
-    case .markdown: nil
-    }
-  }
+  public static var textRenderer: any ReportRenderer<IPSWReport> { IPSWTextRenderer() }
 }

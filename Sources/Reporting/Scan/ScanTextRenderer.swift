@@ -51,11 +51,5 @@ public struct ScanTextRenderer: ReportRenderer {
 }
 
 extension ScanReport: RenderableReport {
-  public static func renderer(for format: OutputFormat) -> (any ReportRenderer<ScanReport>)? {
-    switch format {
-    case .text: ScanTextRenderer()
-    case .json: JSONRenderer<ScanReport>()
-    case .markdown: nil
-    }
-  }
+  public static var textRenderer: any ReportRenderer<ScanReport> { ScanTextRenderer() }
 }
