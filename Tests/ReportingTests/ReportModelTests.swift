@@ -153,4 +153,25 @@ import Triage
     #expect(link["size_bytes"] is NSNull)
     #expect(link["sha256"] is NSNull)
   }
+
+  @Test(arguments: ["IMG4", "IM4P", "IM4M", "IM4R"])
+  func img4ReportOfTheRealObjectsRoundTrips(kind: String) throws {
+    let path = try RealImages.fixture("img4/" + kind)
+    let report = try IMG4Report.describe(try MappedImage(path: path), path: path, toolVersion: "t")
+    #expect(report.kind == kind)
+    #expect((report.payload != nil) == (kind == "IMG4" || kind == "IM4P"))
+    if kind == "IM4P" || kind == "IM4R" { #expect(report.manifest == nil) }
+    if kind == "IM4R" { #expect(report.restoreInfo?.isEmpty == false) }
+    if kind == "IM4M" { #expect(report.manifest?.signature.status == "valid") }
+    try Self.roundTrip(report)
+  }
+
+  @Test func notAnIMG4ObjectIsAFailureNamingTheFile() throws {
+    let path = try Scratch.file(Array("plain text".utf8), name: "x.im4p")
+    #expect {
+      _ = try IMG4Report.describe(try MappedImage(path: path), path: path, toolVersion: "t")
+    } throws: { error in
+      (error as? ReportFailure)?.description == "\(path): not an IMG4/IM4P/IM4M/IM4R DER object"
+    }
+  }
 }

@@ -46,4 +46,14 @@ import Testing
     let markdown = try RingoBinary.run(["dmg", "--format", "markdown", image])
     #expect(markdown.status == 2)
   }
+
+  @Test func img4JSONOfTheRealTicket() throws {
+    let ticket = RingoBinary.fixtures.deletingLastPathComponent().appendingPathComponent("img4/IM4M").path
+    let result = try RingoBinary.run(["ipsw", "img4", "--format", "json", ticket])
+    #expect(result.status == 0, "stderr: \(result.err)")
+    let object = try Self.object(result.out)
+    #expect(object["schema"] as? String == "ringo.img4/1")
+    #expect(object["payload"] is NSNull)
+    #expect(((object["manifest"] as? [String: Any])?["signature"] as? [String: Any])?["status"] as? String == "valid")
+  }
 }
