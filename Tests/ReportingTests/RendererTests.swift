@@ -70,4 +70,16 @@ import Triage
     #expect(OutputFormat(pathExtension: "pdf") == nil)
     #expect(OutputFormat.allCases.map(\.reportSuffix) == [".report.txt", ".report.json", ".report.md"])
   }
+
+  @Test func regionMapRunsAndSummaryFromTheModel() throws {
+    let report = try Self.sampleReport()
+    let regions = try #require(report.regions)
+    let full = RegionMapTextRenderer().render(report)
+    #expect(full.hasPrefix("offset\tlength\tclass\n"))
+    #expect(full.split(separator: "\n").count == 1 + regions.runs.count + regions.summaryBytes.count + 1)
+    let summary = RegionMapTextRenderer(summaryOnly: true).render(report)
+    #expect(!summary.contains("offset\t"))
+    #expect(summary.hasSuffix("runs\t\(regions.runsTotal)\n"))
+    #expect(full.hasSuffix(summary))
+  }
 }
