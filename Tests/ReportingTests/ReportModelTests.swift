@@ -174,4 +174,18 @@ import Triage
       (error as? ReportFailure)?.description == "\(path): not an IMG4/IM4P/IM4M/IM4R DER object"
     }
   }
+
+  @Test(arguments: ["/hardlink", "/dir/compressed-zlib-fork", "/dir/compressed-lzvn-xattr", "/dir/xattr-large", "/dir/fifo"])
+  func statReportOfRealFilesRoundTrips(path: String) throws {
+    let session = try VolumeSession.open(path: try RealImages.dissect("case_sensitive.bin"), volumeName: nil)
+    let report = try StatReport.describe(session, path: path, toolVersion: "t")
+    #expect(report.path == path)
+    if path.contains("compressed") { #expect(report.compression?.method.isEmpty == false) }
+    if path == "/dir/xattr-large" { #expect(report.xattrs.contains { $0.streamBytes != nil && $0.embeddedBytes == nil }) }
+    if path == "/dir/fifo" { #expect(report.dataStream == nil && report.extents.isEmpty) }
+    let text = try report.rendered(as: .text)
+    #expect(text.hasPrefix("path:        \(path)\n"))
+    #expect(text.components(separatedBy: "\nextent:").count - 1 == report.extents.count)
+    try Self.roundTrip(report)
+  }
 }
