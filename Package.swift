@@ -3,7 +3,8 @@ import PackageDescription
 
 // The folder tree is the data flow:
 // image (ImageAccess, DiskImage) -> container, volumes, extents (APFSFormat) -> region map (RegionMap, BlockScan)
-// -> findings, verdict (Triage) -> report (Reporting) -> ringo (CLI).
+// -> findings, verdict (Triage) -> report models (ReportModel) -> builders and renderers (Reporting)
+// -> batch engine (BatchRunner) -> ringo (CLI: options and wiring only).
 let package = Package(
   name: "Ringo",
   platforms: [.macOS(.v15)],
@@ -53,16 +54,24 @@ let package = Package(
     // CPrefetch is a header with one inline function: the CPU's prefetch hint, which Swift cannot spell.
     .target(name: "CPrefetch"),
     .target(name: "BlockScan", dependencies: ["ImageAccess", "RegionMap", "CPrefetch"]),
-    // findings -> verdict: rules over the facts, and the report contract (ringo.triage/1).
+    // report models: every output's Codable model (ringo.triage/1, ipsw/1, dmg/1, scan/1, batch/1) and the one JSON
+    // configuration; Foundation only, so other tools can decode the reports.
+    .target(name: "ReportModel"),
+    // findings -> verdict: rules over the facts; builds the TriageReport model.
     .target(
-      name: "Triage", dependencies: ["ImageAccess", "APFSFormat", "RegionMap", "DiskImage", "BlockScan", "IPSWFormat"]),
-    // report: renderers see only the TriageReport model, never a format module.
-    .target(name: "Reporting", dependencies: ["Triage"]),
+      name: "Triage",
+      dependencies: ["ImageAccess", "APFSFormat", "RegionMap", "DiskImage", "BlockScan", "IPSWFormat", "ReportModel"]),
+    // report: builders (facts -> models) and renderers (one protocol; renderers see only models); output guard.
+    .target(
+      name: "Reporting",
+      dependencies: ["ReportModel", "Triage", "IPSWFormat", "DiskImage", "BlockScan", "RegionMap", "ImageAccess"]),
+    // batch: folder walk, child `ringo triage` processes, timeouts, signals; decodes children with TriageReport.
+    .target(name: "BatchRunner", dependencies: ["ReportModel", "Reporting", "Triage"]),
     .executableTarget(
       name: "ringo",
       dependencies: [
-        "ImageAccess", "APFSFormat", "Triage", "Reporting", "DiskImage", "BlockScan", "RegionMap", "IPSWFormat",
-        .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        "ImageAccess", "APFSFormat", "Triage", "ReportModel", "Reporting", "BatchRunner", "DiskImage", "BlockScan",
+        "RegionMap", "IPSWFormat", .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ]
     ),
 
@@ -115,7 +124,7 @@ let package = Package(
       name: "IPSWFormatTests",
       dependencies: [
         "IPSWFormat", "IPSWTestSupport", "ImageAccess", "Codecs", "DiskImage", "DiskImageTestSupport", "TestSupport",
-        .product(name: "Crypto", package: "swift-crypto"),
+        "ReportModel", "Reporting", .product(name: "Crypto", package: "swift-crypto"),
         .product(name: "SwiftASN1", package: "swift-asn1"),
         .product(name: "X509", package: "swift-certificates"),
       ],
@@ -143,6 +152,12 @@ let package = Package(
       dependencies: [
         "Triage", "Reporting", "APFSFormat", "ImageAccess", "TestSupport", "APFSForge", "IPSWTestSupport",
       ]),
+    .testTarget(
+      name: "ReportingTests",
+      dependencies: [
+        "ReportModel", "Reporting", "Triage", "IPSWFormat", "IPSWTestSupport", "ImageAccess", "TestSupport", "BlockScan",
+      ]),
+    .testTarget(name: "BatchRunnerTests", dependencies: ["BatchRunner", "ReportModel", "Reporting", "TestSupport"]),
     .testTarget(
       name: "CLITests",
       dependencies: ["ringo", "TestSupport", "IPSWTestSupport", .product(name: "Crypto", package: "swift-crypto")]),

@@ -37,10 +37,7 @@ struct Labels {
   }
 
   /// `label:` padded to `width` characters, then the value (the text renderer's field lines).
-  func field(_ label: Label, width: Int) -> String {
-    let text = self[label] + ":"
-    return text + String(repeating: " ", count: max(1, width - text.count))
-  }
+  func field(_ label: Label, width: Int) -> String { Words(lang).field(label, width: width) }
 
   /// Where the volume counts come from.
   func countsSource(_ source: String?) -> String {

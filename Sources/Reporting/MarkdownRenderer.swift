@@ -1,8 +1,10 @@
+import ReportModel
 import Triage
 
 /// The report as Markdown, for a case file or a message to the customer.
-public enum MarkdownRenderer {
-  public static func render(_ r: TriageReport) -> String {
+public struct MarkdownRenderer: ReportRenderer {
+  public init() {}
+  public func render(_ r: TriageReport) -> String {
     let l = Labels(r)
     var out = ""
     func line(_ s: String = "") { out += s + "\n" }

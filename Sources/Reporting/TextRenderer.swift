@@ -1,8 +1,10 @@
+import ReportModel
 import Triage
 
 /// The report as plain terminal text: verdict first, then the figures it rests on.
-public enum TextRenderer {
-  public static func render(_ r: TriageReport) -> String {
+public struct TextRenderer: ReportRenderer {
+  public init() {}
+  public func render(_ r: TriageReport) -> String {
     let l = Labels(r)
     var out = ""
     func line(_ s: String = "") { out += s + "\n" }

@@ -98,7 +98,7 @@ import Reporting
     for language in Language.allCases {
       let report = try triage(leaf: leaf, language: language, mutate)
       #expect(report.verdict.verdictClass == .damaged, "\(language): \(report.verdict)")
-      #expect(report.verdict.reasonCodes.contains("tree-unwalkable"))
+      #expect(report.verdict.reasonCodes?.contains("tree-unwalkable") == true)
       let reason = try #require(report.verdict.reasons.first { $0.contains("Macintosh HD") })
       let finding = try #require(report.findings.first { $0.code == "fs-tree-unwalkable" })
       #expect(finding.volume == "Macintosh HD")
@@ -106,7 +106,7 @@ import Reporting
       else { Issue.record("no structure or offset: \(finding.facts)"); continue }
       // Which tree, which structure, which offset, and what went wrong.
       #expect(reason.contains(errorCode) && reason.contains(structure) && reason.contains("\(offset)"), "\(reason)")
-      let text = TextRenderer.render(report) + MarkdownRenderer.render(report)
+      let text = TextRenderer().render(report) + MarkdownRenderer().render(report)
       for claim in Self.readableClaims[language]! {
         #expect(!text.contains(claim), "\(language) claims \"\(claim)\": \(report.verdict)")
       }

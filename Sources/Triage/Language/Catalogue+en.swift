@@ -281,6 +281,7 @@ struct EnglishCatalogue: Catalogue {
       .extracted: "extracted", .refusedOrFailed: "refused or failed", .payload: "payload", .appended: "appended",
       .compressionInfo: "compression info", .algorithm: "algorithm", .iv: "iv", .properties: "properties",
       .images: "images", .certificate: "certificate", .valid: "valid",
+      .emptyImage: "empty image: the file holds 0 bytes, so there is nothing to classify",
       .batchOf: "Batch triage of", .reportsIn: "reports in", .verdicts: "Verdicts", .filesHeading: "Files",
     ]
   }

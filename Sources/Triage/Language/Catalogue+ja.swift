@@ -287,6 +287,7 @@ struct JapaneseCatalogue: Catalogue {
       .extracted: "件を取り出し", .refusedOrFailed: "件を拒否または失敗", .payload: "ペイロード", .appended: "追加データ",
       .compressionInfo: "圧縮情報", .algorithm: "アルゴリズム", .iv: "IV", .properties: "プロパティ",
       .images: "イメージ", .certificate: "証明書", .valid: "有効期間",
+      .emptyImage: "空のイメージ: ファイルは 0 バイトで、分類するものがありません",
       .batchOf: "一括トリアージ:", .reportsIn: "レポートの出力先", .verdicts: "判定", .filesHeading: "ファイル",
     ]
   }

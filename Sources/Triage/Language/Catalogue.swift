@@ -76,7 +76,7 @@ public enum Label: String, Sendable, CaseIterable {
   case batchOf = "batch-of", reportsIn = "reports-in", verdicts, filesHeading = "files-heading"
   // ipsw extract, ipsw img4
   case extracted, refusedOrFailed = "refused-or-failed", payload, appended, compressionInfo = "compression-info"
-  case algorithm, iv, properties, images, certificate, valid
+  case algorithm, iv, properties, images, certificate, valid, emptyImage = "empty-image"
 }
 
 /// Labels a renderer uses, with the byte and percent formats of its language.
@@ -86,4 +86,10 @@ public struct Words: Sendable {
   public subscript(_ label: Label) -> String { catalogue.label(label) }
   public func bytes(_ count: UInt64) -> String { catalogue.bytes(count) }
   public func yesNo(_ flag: Bool) -> String { catalogue.label(flag ? .yes : .no) }
+
+  /// `label:` padded to `width` characters (the field lines of `stat` and of the triage text).
+  public func field(_ label: Label, width: Int = 13) -> String {
+    let text = self[label] + ":"
+    return text + String(repeating: " ", count: max(1, width - text.count))
+  }
 }

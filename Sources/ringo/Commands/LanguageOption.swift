@@ -13,11 +13,3 @@ struct LanguageOption: ParsableArguments {
   var language: Language { Language(rawValue: lang) ?? .en }
   var words: Words { Words(language) }
 }
-
-extension Words {
-  /// `label:` padded to `width` characters (the field lines of `stat`, `dmg`).
-  func field(_ label: Label, width: Int = 13) -> String {
-    let text = self[label] + ":"
-    return text + String(repeating: " ", count: max(1, width - text.count))
-  }
-}
