@@ -31,20 +31,6 @@ struct CommandFailure: Error, CustomStringConvertible {
 }
 
 enum EntryText {
-  static func typeLetter(_ kind: FileKind) -> String {
-    switch kind {
-    case .regular: "r"
-    case .directory: "d"
-    case .symlink: "l"
-    case .fifo: "p"
-    case .characterDevice: "c"
-    case .blockDevice: "b"
-    case .socket: "s"
-    case .whiteout: "w"
-    case .unknown: "-"
-    }
-  }
-
   /// An APFS time (nanoseconds since 1970, UTC) as ISO 8601 with nine fraction digits.
   static func time(nanoseconds: UInt64) -> String {
     let seconds = nanoseconds / 1_000_000_000

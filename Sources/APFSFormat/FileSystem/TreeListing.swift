@@ -1,0 +1,341 @@
+import ImageAccess
+
+/// What a listing shows of one inode: the logical size (as ``FileSystemTree/logicalSize(_:)``), mode, owner and the
+/// four times (nanoseconds since 1970, UTC).
+public struct ListedInode: Sendable, Equatable {
+  public var size: UInt64
+  public var mode: UInt16  // mode
+  public var owner: UInt32  // owner
+  public var group: UInt32  // group
+  public var links: Int32  // nchildren / nlink
+  public var accessTime: UInt64  // access_time
+  public var modifyTime: UInt64  // mod_time
+  public var changeTime: UInt64  // change_time
+  public var createTime: UInt64  // create_time
+
+  public init(_ inode: InodeRecord, size: UInt64) {
+    self.size = size
+    mode = inode.mode
+    owner = inode.owner
+    group = inode.group
+    links = inode.childrenOrLinks
+    accessTime = inode.accessTime
+    modifyTime = inode.modifyTime
+    changeTime = inode.changeTime
+    createTime = inode.createTime
+  }
+
+  /// Reads the fixed part of `j_inode_val_t` and only the data-stream extended field: the listing's hot path.
+  init(parsing r: ByteReader, value: Range<Int>) throws(ParseError) {
+    let v = value.lowerBound
+    guard value.count >= 92 else {
+      throw ParseError(.truncated(needed: 92, available: value.count), in: "j_inode_val_t", at: r.absolute(v))
+    }
+    createTime = try r.u64(v + 16)
+    modifyTime = try r.u64(v + 24)
+    changeTime = try r.u64(v + 32)
+    accessTime = try r.u64(v + 40)
+    links = Int32(bitPattern: try r.u32(v + 56))
+    owner = try r.u32(v + 72)
+    group = try r.u32(v + 76)
+    mode = try r.u16(v + 80)
+    size = 0
+    if value.count > 92 {
+      for field in try ExtendedFields.parse(r, range: (v + 92)..<value.upperBound) where field.type == 8 {
+        size = try DataStream(parsing: r, at: field.data.lowerBound, length: field.data.count).size
+      }
+    }
+  }
+}
+
+/// One line of a listing, handed to ``TreeListing/list(from:base:recursive:visit:)``.
+public struct ListedEntry {
+  /// The path as display bytes: the base, then each name escaped by the caller's `escape`, joined by "/". Valid only
+  /// during the visit.
+  public var path: UnsafeBufferPointer<UInt8>
+  public var fileID: UInt64
+  /// The type from the directory record (`DREC_TYPE_MASK`).
+  public var kind: FileKind
+  /// `nil` when the directory record points at an inode that is not in the tree.
+  public var inode: ListedInode?
+  /// A symbolic link's target as stored (`com.apple.fs.symlink`, without its NUL), read only with details.
+  public var linkTarget: [UInt8]?
+
+  public init(
+    path: UnsafeBufferPointer<UInt8>, fileID: UInt64, kind: FileKind, inode: ListedInode?, linkTarget: [UInt8]? = nil
+  ) {
+    self.path = path
+    self.fileID = fileID
+    self.kind = kind
+    self.inode = inode
+    self.linkTarget = linkTarget
+  }
+}
+
+/// Recursive listings (`ls -R`) in one ordered pass over the file-system tree.
+///
+/// File-system records are ordered by object id, then type: a directory's entries (`APFS_TYPE_DIR_REC`, keyed by
+/// the parent's id) sit together, but the entries' own inodes can be anywhere in the tree. So one ordered walk
+/// collects every directory record (name bytes in one arena, no per-entry allocation) and every inode's listed
+/// facts (sorted by id as they come, found again by binary search); the listing is then a depth-first walk over
+/// these tables with the path kept as a stack of prefix lengths in one byte buffer. No record is looked up twice and
+/// no path is rebuilt. Memory is about 13 bytes per directory entry plus its name and 16 (80 with `details`) bytes
+/// per inode.
+///
+/// Once its tables would pass ``memoryBudget`` bytes (a hostile or very large tree) the pass gives up and the listing falls back to one
+/// ordered scan per directory (``FileSystemTree/children(of:)`` and ``FileSystemTree/inodes(_:)``), whose memory
+/// is bounded by the depth and the widest directory; it does the same when the ordered pass meets a damaged node, so
+/// what can be read by seeks is still listed.
+public struct TreeListing {
+  public let tree: FileSystemTree
+  /// Keep mode, owner and times (for JSON lines and bodyfiles), not only sizes.
+  public var details: Bool
+  /// Bytes the ordered pass's tables may take (estimated from their element counts; arrays may hold up to twice that
+  /// in capacity) before it falls back to per-directory scans. The default, 96 MiB, is about 2,000,000 files with
+  /// names of 20 bytes for text, 900,000 with details, and keeps the process under 256 MiB.
+  public var memoryBudget: Int
+  /// The deepest directory listed (a deeper branch, or a directory cycle, ends there).
+  public static let maxDepth = 256
+
+  /// How the last ``list(from:base:recursive:escape:visit:)`` ran.
+  public private(set) var usedOrderedPass = false
+  /// Why the ordered pass was not used, when it was not.
+  public private(set) var fallbackReason: String? = nil
+
+  public init(tree: FileSystemTree, details: Bool, memoryBudget: Int = 96 << 20) {
+    self.tree = tree
+    self.details = details
+    self.memoryBudget = memoryBudget
+  }
+
+  /// Lists directory `id` (recursively when `recursive`), calling `visit` for each entry in on-disk order, parents
+  /// before their children. `base` is the listed directory's path (display bytes, no trailing "/"; empty for the
+  /// root); `escape` appends a name's display bytes to the path buffer.
+  public mutating func list(
+    from id: UInt64, base: [UInt8], recursive: Bool, escape: (_ name: ArraySlice<UInt8>, _ into: inout [UInt8]) -> Void,
+    visit: (ListedEntry) throws -> Void
+  ) throws {
+    usedOrderedPass = false
+    fallbackReason = nil
+    if recursive {
+      do {
+        let index = try OrderedIndex(tree, details: details, budget: memoryBudget)
+        usedOrderedPass = true
+        try index.list(from: id, base: base, escape: escape, visit: visit)
+        return
+      } catch let stop as OrderedIndex.Stop {
+        fallbackReason = stop.reason
+      } catch let error as ParseError {
+        fallbackReason = "\(error)"
+      }
+    }
+    try listBySeeks(from: id, base: base, recursive: recursive, escape: escape, visit: visit)
+  }
+
+  /// One scan for each directory's entries and one batched scan for their inodes (memory bounded by depth and the
+  /// widest directory).
+  func listBySeeks(
+    from id: UInt64, base: [UInt8], recursive: Bool, escape: (ArraySlice<UInt8>, inout [UInt8]) -> Void,
+    visit: (ListedEntry) throws -> Void
+  ) throws {
+    var path = base
+    var visited = Set<UInt64>()
+    func list(_ id: UInt64, depth: Int) throws {
+      guard depth < Self.maxDepth, visited.insert(id).inserted else { return }  // a cycle ends the branch
+      let children = try tree.children(of: id)
+      let inodes = try tree.inodes(children.map(\.fileID))
+      for entry in children {
+        let mark = path.count
+        path.append(UInt8(ascii: "/"))
+        escape(entry.nameBytes[...], &path)
+        let listed = try inodes[entry.fileID].map { ListedInode($0, size: try tree.logicalSize($0)) }
+        let target = details && entry.kind == .symlink ? try tree.linkTarget(of: entry.fileID) : nil
+        try path.withUnsafeBufferPointer {
+          try visit(ListedEntry(path: $0, fileID: entry.fileID, kind: entry.kind, inode: listed, linkTarget: target))
+        }
+        if recursive, entry.kind == .directory { try list(entry.fileID, depth: depth + 1) }
+        path.removeSubrange(mark...)
+      }
+    }
+    try list(id, depth: 0)
+  }
+}
+
+/// The tables of one ordered pass: directory records grouped by parent and inode facts sorted by id.
+struct OrderedIndex {
+  struct Stop: Error { var reason: String }
+
+  // Directory records in key order: file id, DREC type, end of the name in `names`.
+  var fileIDs: [UInt64] = []
+  var types: [UInt8] = []
+  var nameEnds: [UInt32] = []
+  var names: [UInt8] = []
+  /// Each parent's run of records in the arrays above.
+  var runs: [UInt64: Range<Int>] = [:]
+  // Inodes by ascending id.
+  var inodeIDs: [UInt64] = []
+  var sizes: [UInt64] = []
+  var facts: [ListedInode] = []
+  /// Symbolic-link targets by inode id (with details only).
+  var linkTargets: [UInt64: [UInt8]] = [:]
+  var linkTargetBytes = 0
+
+  init(_ tree: FileSystemTree, details: Bool, budget: Int) throws {
+    let inodeBytes = details ? 16 + MemoryLayout<ListedInode>.stride : 16
+    var records = 0
+    let hashed = tree.hashedNames
+    var previous: FSKey? = nil
+    var runParent: UInt64? = nil
+    var runStart = 0
+    let walker = tree.uncachedWalker()  // one pass: a cache would only cost memory
+    try walker.walk(root: tree.volume.rootTreeOID) { node, index in
+      let entry = node.entries[index]
+      let r = node.bytes
+      let key = try FSKey(parsing: r, at: entry.key.lowerBound)
+      try key.checkFollows(previous, in: "fs tree", at: r.absolute(entry.key.lowerBound))
+      previous = key
+      guard let value = entry.value else { return }
+      switch key.type {
+      case .inode:
+        if inodeIDs.last == key.objectID { return }  // a duplicate key (checkFollows allows equal keys)
+        let inode = try ListedInode(parsing: r, value: value)
+        inodeIDs.append(key.objectID)
+        sizes.append(inode.size)
+        if details { facts.append(inode) }
+      case .xattr:
+        // A compressed file's size is in its decmpfs header, which follows its inode (type 4 after 3).
+        guard inodeIDs.last == key.objectID else { return }
+        let xattr = try XAttrRecord(ownerID: key.objectID, parsing: r, key: entry.key, value: value)
+        if details, xattr.name == FileSystemTree.symlinkAttribute, let data = xattr.embeddedData {
+          linkTargets[key.objectID] = FileSystemTree.trimmedLinkTarget(data)
+          linkTargetBytes &+= data.count &+ 64
+          return
+        }
+        guard xattr.name == "com.apple.decmpfs", let data = xattr.embeddedData, data.count >= 16 else { return }
+        let size = (0..<8).reduce(UInt64(0)) { $0 | UInt64(data[8 + $1]) << (8 * $1) }
+        sizes[sizes.count - 1] = size
+        if details { facts[facts.count - 1].size = size }
+      case .directoryRecord:
+        let k = entry.key.lowerBound
+        let nameStart: Int
+        let nameLength: Int
+        if hashed {
+          nameLength = Int(try r.u32(k + 8) & 0x3FF)
+          nameStart = k + 12
+        } else {
+          nameLength = Int(try r.u16(k + 8))
+          nameStart = k + 10
+        }
+        guard nameStart + nameLength <= entry.key.upperBound else {
+          throw ParseError(.valueOutOfRange(field: "name_len", value: UInt64(nameLength)), in: "j_drec_key_t",
+                           at: r.absolute(k + 8))
+        }
+        guard value.count >= 18 else {
+          throw ParseError(.truncated(needed: 18, available: value.count), in: "j_drec_val_t",
+                           at: r.absolute(value.lowerBound))
+        }
+        try r.check(nameStart, nameLength)
+        if runParent != key.objectID {
+          if let parent = runParent { runs[parent] = runStart..<fileIDs.count }
+          runParent = key.objectID
+          runStart = fileIDs.count
+        }
+        var end = nameStart + nameLength
+        while end > nameStart, r.bytes[end - 1] == 0 { end -= 1 }  // the trailing NUL
+        names.append(contentsOf: r.bytes[nameStart..<end])
+        guard names.count <= Int(UInt32.max) else { throw Stop(reason: "names exceed 4 GiB") }
+        nameEnds.append(UInt32(names.count))
+        fileIDs.append(try r.u64(value.lowerBound))
+        types.append(UInt8(truncatingIfNeeded: try r.u16(value.lowerBound + 16) & 0xF))
+      default:
+        return
+      }
+      records &+= 1
+      if records & 1023 == 1 || budget < 1 << 20 {
+        let used = fileIDs.count &* 13 &+ names.count &+ inodeIDs.count &* inodeBytes &+ runs.count &* 40
+          &+ linkTargetBytes
+        if used > budget { throw Stop(reason: "the listing's tables would pass \(budget >> 20) MiB") }
+      }
+    }
+    if let parent = runParent { runs[parent] = runStart..<fileIDs.count }
+  }
+
+  func list(
+    from root: UInt64, base: [UInt8], escape: (ArraySlice<UInt8>, inout [UInt8]) -> Void,
+    visit: (ListedEntry) throws -> Void
+  ) throws {
+    var path = base
+    path.reserveCapacity(4096)
+    var visited: Set<UInt64> = [root]
+    // The stack of open directories: next record to list, end of the run, path length before its names.
+    var stack: [(next: Int, end: Int, mark: Int)] = []
+    if let run = runs[root] { stack.append((run.lowerBound, run.upperBound, path.count)) }
+    while let top = stack.last {
+      guard top.next < top.end else {
+        stack.removeLast()
+        if let mark = stack.last?.mark { path.removeSubrange(mark...) }
+        continue
+      }
+      let i = top.next
+      stack[stack.count - 1].next += 1
+      path.removeSubrange(top.mark...)
+      path.append(UInt8(ascii: "/"))
+      let nameStart = i == 0 ? 0 : Int(nameEnds[i - 1])
+      escape(names[nameStart..<Int(nameEnds[i])], &path)
+      let id = fileIDs[i]
+      let kind = FileKind(directoryEntryType: UInt16(types[i]))
+      var listed: ListedInode? = nil
+      var low = 0
+      var high = inodeIDs.count
+      while low < high {
+        let mid = (low &+ high) / 2
+        if inodeIDs[mid] < id { low = mid &+ 1 } else { high = mid }
+      }
+      if low < inodeIDs.count, inodeIDs[low] == id {
+        if facts.isEmpty {
+          listed = ListedInode(size: sizes[low])
+        } else {
+          listed = facts[low]
+        }
+      }
+      let target = kind == .symlink ? linkTargets[id] : nil
+      try path.withUnsafeBufferPointer {
+        try visit(ListedEntry(path: $0, fileID: id, kind: kind, inode: listed, linkTarget: target))
+      }
+      if kind == .directory, stack.count < TreeListing.maxDepth, let run = runs[id], visited.insert(id).inserted {
+        stack.append((run.lowerBound, run.upperBound, path.count))
+      }
+    }
+  }
+}
+
+extension ListedInode {
+  /// Only the size known (a listing without details).
+  init(size: UInt64) {
+    self.size = size
+    mode = 0
+    owner = 0
+    group = 0
+    links = 0
+    accessTime = 0
+    modifyTime = 0
+    changeTime = 0
+    createTime = 0
+  }
+}
+
+extension FileSystemTree {
+  /// The extended attribute holding a symbolic link's target.
+  public static let symlinkAttribute = "com.apple.fs.symlink"
+
+  static func trimmedLinkTarget(_ data: [UInt8]) -> [UInt8] {
+    var target = data
+    while target.last == 0 { target.removeLast() }
+    return target
+  }
+
+  /// The target of symbolic link `id` as stored (embedded `com.apple.fs.symlink`), or `nil`.
+  public func linkTarget(of id: UInt64) throws -> [UInt8]? {
+    try xattrs(of: id).first { $0.name == Self.symlinkAttribute }?.embeddedData.map(Self.trimmedLinkTarget)
+  }
+}
