@@ -36,8 +36,29 @@ public struct ScanOptions: Sendable, Equatable {
   /// How far (bytes from the signature's block) a compressed-format signature marks its run `compressed`. Bounded
   /// so that a chance match inside ciphertext cannot relabel the rest of a whole encrypted image.
   public var maximumSignatureCarry = 64 << 20
+  /// ``ScanMode/exact`` (the default, and what reports use) or ``ScanMode/twoStage``.
+  public var mode = ScanMode.exact
+  /// Two-stage mode: bytes at the start of a block whose histogram stands for the block in stage one.
+  public var stageOneSampleBytes = 1024
+  /// Two-stage mode: a group of high-entropy blocks whose sampled chi-square lies between this and
+  /// ``ContentPolicy/randomChiSquareLimit`` is re-measured on all its bytes (stage two). 255 + 2·√510 ≈ 300: about
+  /// 2.5 % of groups of random data.
+  public var stageTwoChiSquareFloor = 255.0 + 2 * (510.0).squareRoot()
 
   public init() {}
+}
+
+/// How blocks that are neither zero, text nor an APFS object are measured.
+public enum ScanMode: String, Sendable, CaseIterable {
+  /// The 256-bin histogram, entropy and chi-square of every byte of every such block.
+  case exact
+  /// Stage one takes the histogram of the first ``ScanOptions/stageOneSampleBytes`` of a block: a sample that is
+  /// clearly high-entropy decides the block (its chi-square and its run group's summed chi-square are those of the
+  /// samples; the strip gets the sample's entropy corrected for the smaller sample). Everything else, and every group
+  /// whose sampled chi-square lies near the random limit, goes to stage two: the exact histogram of every byte.
+  /// Zero, text and APFS-object blocks are decided as in exact mode (they already need no histogram). Faster on
+  /// high-entropy data; weakly biased compressed data can be called encrypted more often (README: confusion matrix).
+  case twoStage = "two-stage"
 }
 
 /// The content scanner: walks the image in windows, classifies every block, merges runs.
@@ -84,6 +105,16 @@ public struct ContentScanner: Sendable {
     let (window, overflow) = blocks.multipliedReportingOverflow(by: o.blockSize)
     o.windowSize = overflow ? o.blockSize : window
     self.options = o
+  }
+
+  /// For a first look at a huge image: one window-sized range at the start of every `every` windows (all of the
+  /// image when `every` is 1). Pass the result as `ranges` to ``scan(_:ranges:)``.
+  public static func sampledRanges(byteCount: Int, window: Int, every: Int) -> [Range<Int>] {
+    guard byteCount > 0, window > 0 else { return [] }
+    guard every > 1 else { return [0..<byteCount] }
+    let (stride, overflow) = window.multipliedReportingOverflow(by: every)
+    guard !overflow else { return [0..<min(window, byteCount)] }
+    return Swift.stride(from: 0, to: byteCount, by: stride).map { $0..<min($0 + window, byteCount) }
   }
 
   /// The thread count used when ``ScanOptions/threads`` is 0.

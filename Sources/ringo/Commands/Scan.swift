@@ -21,8 +21,18 @@ extension Ringo {
     @Option(help: "Bytes per classified block.")
     var blockSize: Int = 4096
 
-    @Option(help: "Worker threads (0 = one per core).")
+    @Option(name: [.customLong("jobs"), .customLong("threads")], help: "Worker threads (0, the default: one per core).")
     var threads: Int = 0
+
+    @Option(help: ArgumentHelp(
+      "exact (default): histogram of every byte of every non-zero, non-text block; two-stage: a 1 KiB sample decides clearly high-entropy blocks, the exact histogram only where it cannot.",
+      valueName: "mode"))
+    var mode: ScanMode = .exact
+
+    @Option(help: ArgumentHelp(
+      "A first look at a huge image: scan one window (8 MiB) in every N and give the shares of what was scanned.",
+      valueName: "N"))
+    var sample: Int?
 
     @Option(help: "Write an SVG entropy graph to this path (not in the evidence's folder).")
     var svg: String?
@@ -37,7 +47,8 @@ extension Ringo {
       guard (16...(16 << 20)).contains(blockSize) else {
         throw ValidationError("--block-size must be between 16 and \(16 << 20) bytes")
       }
-      guard threads >= 0 else { throw ValidationError("--threads must be 0 or more") }
+      guard threads >= 0 else { throw ValidationError("--jobs must be 0 or more") }
+      if let sample, !(1...1_000_000).contains(sample) { throw ValidationError("--sample must be 1 to 1000000") }
       guard (8...1000).contains(width) else { throw ValidationError("--width must be between 8 and 1000") }
       if let svg { try EvidenceGuard.checkFile(svg, evidence: image) }
     }
@@ -54,11 +65,17 @@ extension Ringo {
       options.blockSize = blockSize
       options.threads = threads
       options.useRunContext = !isolatedBlocks
+      options.mode = mode
       let scanner = try ContentScanner(options: options)
       let start = DispatchTime.now().uptimeNanoseconds
-      let result = scanner.scan(mapped)
+      let ranges = sample.map { ContentScanner.sampledRanges(byteCount: mapped.byteCount, window: scanner.options.windowSize, every: $0) }
+      let result = scanner.scan(mapped, ranges: ranges)
       let seconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
       print(Self.summary(result, path: image, seconds: seconds, width: width))
+      if let sample, sample > 1 {
+        print("  sampled: one 8 MiB window in every \(sample) (\(result.scannedBytes) of \(mapped.byteCount) bytes); shares are of the sampled bytes")
+      }
+      if mode == .twoStage { print("  mode: two-stage (exact mode is what reports use)") }
       if let svg {
         let text = EntropyGraph.svg(result.strip, title: "Entropy of \((image as NSString).lastPathComponent)")
         try text.write(toFile: svg, atomically: false, encoding: .utf8)
@@ -112,3 +129,5 @@ extension String {
     count >= width ? self : String(repeating: " ", count: width - count) + self
   }
 }
+
+extension ScanMode: ExpressibleByArgument {}
