@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Installs what the test suite needs on a fresh Debian machine of this project's kind, then fetches the real APFS
 # test images into a cache outside git. Safe to run again: installed packages and cached images are kept.
-#   peers:   apfsprogs (mkapfs, apfsck), libfsapfs-utils (fsapfsinfo), sleuthkit (pstat, fls), 7zip, unzip, ent,
+#   peers:   apfsprogs (mkapfs, apfsck), libfsapfs-utils (fsapfsinfo), sleuthkit (pstat, fls, mactime), 7zip, unzip, ent,
 #            binwalk, fdisk (sfdisk, to build GPT disks with a real partitioner); gzip, xz-utils, bzip2, sqlite3,
 #            openssl (the content scanner's labelled accuracy corpus)
 #   libs:    zlib1g-dev, liblzma-dev, libbz2-dev (system-library targets)

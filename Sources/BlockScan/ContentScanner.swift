@@ -54,7 +54,8 @@ public enum ScanMode: String, Sendable, CaseIterable {
   case exact
   /// Stage one takes the histogram of the first ``ScanOptions/stageOneSampleBytes`` of a block: a sample that is
   /// clearly high-entropy decides the block (its chi-square and its run group's summed chi-square are those of the
-  /// samples; the strip gets the sample's entropy corrected for the smaller sample). Everything else, and every group
+  /// samples, a group holding 4× as many blocks so that it sums as many bytes as an exact group; the strip gets the
+  /// sample's entropy corrected for the smaller sample). Everything else, and every group
   /// whose sampled chi-square lies near the random limit, goes to stage two: the exact histogram of every byte.
   /// Zero, text and APFS-object blocks are decided as in exact mode (they already need no histogram). Faster on
   /// high-entropy data; weakly biased compressed data can be called encrypted more often (README: confusion matrix).

@@ -38,6 +38,9 @@ struct WindowClassifier {
   /// random entropy to the block's.
   let stageOneEntropyFloor: Double
   let stageOneEntropyShift: Double
+  /// Blocks per run group: ``ScanOptions/aggregateBlocks``, times blockSize / sample in two-stage mode, so a group
+  /// of samples holds as many measured bytes (64 KiB) as an exact group and its chi-square has the same power.
+  let groupBlocks: Int
 
   var pending: [Pending] = []
   var groupBytes = 0
@@ -81,7 +84,6 @@ struct WindowClassifier {
     textBytes = [Int](repeating: 0, count: bins)
     textSampleBytes = [Int](repeating: 0, count: bins)
     textSampleSums = [Double](repeating: 0, count: bins)
-    pending.reserveCapacity(options.aggregateBlocks)
     aggregate.initialize(repeating: 0)
     let sample = options.stageOneSampleBytes
     stageOne = options.mode == .twoStage && sample >= options.policy.minimumStatisticalBytes
@@ -91,6 +93,8 @@ struct WindowClassifier {
     stageOneEntropyFloor = options.policy.highEntropyMinimum(byteCount: sample) + 0.1
     stageOneEntropyShift = BlockStats.expectedRandomEntropy(byteCount: options.blockSize)
       - BlockStats.expectedRandomEntropy(byteCount: sample)
+    groupBlocks = stageOne ? options.aggregateBlocks * (options.blockSize / sample) : options.aggregateBlocks
+    pending.reserveCapacity(groupBlocks)
   }
 
   /// Classifies the window's bytes (called once, with the whole window mapped).
@@ -197,7 +201,7 @@ struct WindowClassifier {
     for v in 0..<256 { aggregate[v] &+= UInt64(scratch[v]) }
     groupBytes += measuredBytes
     if sampled { groupSampled = true }
-    if pending.count >= options.aggregateBlocks { flushGroup(final: false) }
+    if pending.count >= groupBlocks { flushGroup(final: false) }
   }
 
   /// The pending group's summed chi-square.

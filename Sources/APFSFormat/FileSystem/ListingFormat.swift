@@ -133,22 +133,10 @@ public enum ListingFormat: String, Sendable, CaseIterable {
   /// TSK's `mode_as_string`: the name's type letter, "/", the inode's type letter and `ls -l` permission bits
   /// (`r/rrw-r--r--`, `d/drwxr-xr-x`; sockets are `h` as a name and `s` as an inode, as in `fls`).
   public static func modeString(kind: FileKind, mode: UInt16?) -> String {
-    func nameLetter(_ kind: FileKind) -> Character {
-      switch kind {
-      case .regular: "r"
-      case .directory: "d"
-      case .symlink: "l"
-      case .fifo: "p"
-      case .characterDevice: "c"
-      case .blockDevice: "b"
-      case .socket: "h"
-      case .whiteout: "w"
-      case .unknown: "-"
-      }
-    }
+    func nameLetter(_ kind: FileKind) -> String { kind == .socket ? "h" : letter(kind) }
     guard let mode else { return "\(nameLetter(kind))/----------" }
     let metaKind = FileKind(mode: mode)
-    var s = "\(nameLetter(kind))/" + (metaKind == .socket ? "s" : String(nameLetter(metaKind)))
+    var s = "\(nameLetter(kind))/" + (metaKind == .socket ? "s" : nameLetter(metaKind))
     let bits: [(UInt16, Character)] = [
       (0o400, "r"), (0o200, "w"), (0o100, "x"), (0o040, "r"), (0o020, "w"), (0o010, "x"), (0o004, "r"), (0o002, "w"),
       (0o001, "x"),

@@ -216,33 +216,19 @@ struct OrderedIndex {
         sizes[sizes.count - 1] = size
         if details { facts[facts.count - 1].size = size }
       case .directoryRecord:
-        let k = entry.key.lowerBound
-        let nameStart: Int
-        let nameLength: Int
-        if hashed {
-          nameLength = Int(try r.u32(k + 8) & 0x3FF)
-          nameStart = k + 12
-        } else {
-          nameLength = Int(try r.u16(k + 8))
-          nameStart = k + 10
-        }
-        guard nameStart + nameLength <= entry.key.upperBound else {
-          throw ParseError(.valueOutOfRange(field: "name_len", value: UInt64(nameLength)), in: "j_drec_key_t",
-                           at: r.absolute(k + 8))
-        }
+        let name = try DirectoryRecord.nameRange(r, key: entry.key, hashed: hashed)
         guard value.count >= 18 else {
           throw ParseError(.truncated(needed: 18, available: value.count), in: "j_drec_val_t",
                            at: r.absolute(value.lowerBound))
         }
-        try r.check(nameStart, nameLength)
         if runParent != key.objectID {
           if let parent = runParent { runs[parent] = runStart..<fileIDs.count }
           runParent = key.objectID
           runStart = fileIDs.count
         }
-        var end = nameStart + nameLength
-        while end > nameStart, r.bytes[end - 1] == 0 { end -= 1 }  // the trailing NUL
-        names.append(contentsOf: r.bytes[nameStart..<end])
+        var end = name.upperBound
+        while end > name.lowerBound, r.bytes[end - 1] == 0 { end -= 1 }  // the trailing NUL
+        names.append(contentsOf: r.bytes[name.lowerBound..<end])
         guard names.count <= Int(UInt32.max) else { throw Stop(reason: "names exceed 4 GiB") }
         nameEnds.append(UInt32(names.count))
         fileIDs.append(try r.u64(value.lowerBound))
