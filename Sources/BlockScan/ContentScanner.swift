@@ -108,14 +108,29 @@ public struct ContentScanner: Sendable {
     self.options = o
   }
 
-  /// For a first look at a huge image: one window-sized range at the start of every `every` windows (all of the
-  /// image when `every` is 1). Pass the result as `ranges` to ``scan(_:ranges:)``.
+  /// For a first look at a huge image: one window-sized range in every `every` windows (all of the image when
+  /// `every` is 1). Which window of each stretch of `every` is taken comes from a fixed hash of the stretch's index,
+  /// so the sample is the same on every run but does not alias with structure that repeats every few windows. Pass
+  /// the result as `ranges` to ``scan(_:ranges:)``.
   public static func sampledRanges(byteCount: Int, window: Int, every: Int) -> [Range<Int>] {
     guard byteCount > 0, window > 0 else { return [] }
     guard every > 1 else { return [0..<byteCount] }
     let (stride, overflow) = window.multipliedReportingOverflow(by: every)
     guard !overflow else { return [0..<min(window, byteCount)] }
-    return Swift.stride(from: 0, to: byteCount, by: stride).map { $0..<min($0 + window, byteCount) }
+    var out: [Range<Int>] = []
+    var index: UInt64 = 0
+    for start in Swift.stride(from: 0, to: byteCount, by: stride) {
+      // splitmix64 of the stretch index
+      var z = index &* 0x9E37_79B9_7F4A_7C15 &+ 0x9E37_79B9_7F4A_7C15
+      z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+      z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+      z ^= z >> 31
+      index &+= 1
+      let lower = start + Int(z % UInt64(every)) * window
+      guard lower < byteCount else { continue }
+      out.append(lower..<min(lower + window, byteCount))
+    }
+    return out
   }
 
   /// The thread count used when ``ScanOptions/threads`` is 0.
