@@ -176,12 +176,17 @@ struct OrderedIndex {
   var inodeIDs: [UInt64] = []
   var sizes: [UInt64] = []
   var facts: [ListedInode] = []
+  /// ``inodeIDs`` cut into equal id ranges: bucket `b` (ids from `low + b·width`) starts at `bucketStarts[b]`. A lookup
+  /// reads one bucket bound and searches a few neighbouring ids, instead of a binary search over the whole table
+  /// (whose scattered reads took half the listing's time on 1,000,000 files). Built after the pass.
+  var bucketStarts: [Int32] = []
+  var bucketWidth: UInt64 = 1
   /// Symbolic-link targets by inode id (with details only).
   var linkTargets: [UInt64: [UInt8]] = [:]
   var linkTargetBytes = 0
 
   init(_ tree: FileSystemTree, details: Bool, budget: Int) throws {
-    let inodeBytes = details ? 16 + MemoryLayout<ListedInode>.stride : 16
+    let inodeBytes = (details ? 16 + MemoryLayout<ListedInode>.stride : 16) + 4
     var records = 0
     let hashed = tree.hashedNames
     var previous: FSKey? = nil
@@ -244,6 +249,36 @@ struct OrderedIndex {
       }
     }
     if let parent = runParent { runs[parent] = runStart..<fileIDs.count }
+    buildBuckets()
+  }
+
+  mutating func buildBuckets() {
+    let n = inodeIDs.count
+    guard n > 0, n < Int(Int32.max) else { return }
+    let low = inodeIDs[0]
+    bucketWidth = (inodeIDs[n - 1] - low) / UInt64(n) + 1
+    bucketStarts = [Int32](repeating: 0, count: n + 1)
+    var i = 0
+    for b in 0...n {
+      let (offset, overflow) = UInt64(b).multipliedReportingOverflow(by: bucketWidth)
+      let (bound, carry) = low.addingReportingOverflow(offset)
+      while i < n, overflow || carry || inodeIDs[i] < bound { i += 1 }
+      bucketStarts[b] = Int32(i)
+    }
+  }
+
+  /// The index of inode `id` in ``inodeIDs``, or `nil`.
+  func inodeIndex(_ id: UInt64) -> Int? {
+    guard let first = inodeIDs.first, id >= first, !bucketStarts.isEmpty else { return nil }
+    let b = (id - first) / bucketWidth
+    guard b < UInt64(bucketStarts.count - 1) else { return nil }
+    var low = Int(bucketStarts[Int(b)])
+    var high = Int(bucketStarts[Int(b) + 1])
+    while low < high {
+      let mid = (low &+ high) / 2
+      if inodeIDs[mid] < id { low = mid &+ 1 } else { high = mid }
+    }
+    return low < inodeIDs.count && inodeIDs[low] == id ? low : nil
   }
 
   func list(
@@ -271,18 +306,8 @@ struct OrderedIndex {
       let id = fileIDs[i]
       let kind = FileKind(directoryEntryType: UInt16(types[i]))
       var listed: ListedInode? = nil
-      var low = 0
-      var high = inodeIDs.count
-      while low < high {
-        let mid = (low &+ high) / 2
-        if inodeIDs[mid] < id { low = mid &+ 1 } else { high = mid }
-      }
-      if low < inodeIDs.count, inodeIDs[low] == id {
-        if facts.isEmpty {
-          listed = ListedInode(size: sizes[low])
-        } else {
-          listed = facts[low]
-        }
+      if let index = inodeIndex(id) {
+        listed = facts.isEmpty ? ListedInode(size: sizes[index]) : facts[index]
       }
       let target = kind == .symlink ? linkTargets[id] : nil
       try path.withUnsafeBufferPointer {
