@@ -79,7 +79,7 @@ public struct ListedEntry {
 /// collects every directory record (name bytes in one arena, no per-entry allocation) and every inode's listed
 /// facts (sorted by id as they come, found again by binary search); the listing is then a depth-first walk over
 /// these tables with the path kept as a stack of prefix lengths in one byte buffer. No record is looked up twice and
-/// no path is rebuilt. Memory is about 13 bytes per directory entry plus its name and 16 (80 with `details`) bytes
+/// no path is rebuilt. Memory is about 13 bytes per directory entry plus its name and 20 (68 with `details`) bytes
 /// per inode.
 ///
 /// Once its tables would pass ``memoryBudget`` bytes (a hostile or very large tree) the pass gives up and the listing falls back to one
@@ -90,9 +90,9 @@ public struct TreeListing {
   public let tree: FileSystemTree
   /// Keep mode, owner and times (for JSON lines and bodyfiles), not only sizes.
   public var details: Bool
-  /// Bytes the ordered pass's tables may take (estimated from their element counts; arrays may hold up to twice that
-  /// in capacity) before it falls back to per-directory scans. The default, 96 MiB, is about 2,000,000 files with
-  /// names of 20 bytes for text, 900,000 with details, and keeps the process under 256 MiB.
+  /// Bytes the ordered pass's tables may have allocated before it falls back to per-directory scans. The default,
+  /// 160 MiB, keeps the process under 256 MiB; it holds about 1,700,000 to 3,500,000 files with names of 12 bytes as
+  /// text and 800,000 to 1,600,000 with details (the range: how full the growing arrays happen to be).
   public var memoryBudget: Int
   /// The deepest directory listed (a deeper branch, or a directory cycle, ends there).
   public static let maxDepth = 256
@@ -102,7 +102,7 @@ public struct TreeListing {
   /// Why the ordered pass was not used, when it was not.
   public private(set) var fallbackReason: String? = nil
 
-  public init(tree: FileSystemTree, details: Bool, memoryBudget: Int = 96 << 20) {
+  public init(tree: FileSystemTree, details: Bool, memoryBudget: Int = 160 << 20) {
     self.tree = tree
     self.details = details
     self.memoryBudget = memoryBudget
@@ -174,8 +174,8 @@ struct OrderedIndex {
   var runs: [UInt64: Range<Int>] = [:]
   // Inodes by ascending id.
   var inodeIDs: [UInt64] = []
-  var sizes: [UInt64] = []
-  var facts: [ListedInode] = []
+  var sizes: [UInt64] = []  // without details
+  var facts: [ListedInode] = []  // with details
   /// ``inodeIDs`` cut into equal id ranges: bucket `b` (ids from `low + b·width`) starts at `bucketStarts[b]`. A lookup
   /// reads one bucket bound and searches a few neighbouring ids, instead of a binary search over the whole table
   /// (whose scattered reads took half the listing's time on 1,000,000 files). Built after the pass.
@@ -185,8 +185,10 @@ struct OrderedIndex {
   var linkTargets: [UInt64: [UInt8]] = [:]
   var linkTargetBytes = 0
 
+  let details: Bool
+
   init(_ tree: FileSystemTree, details: Bool, budget: Int) throws {
-    let inodeBytes = (details ? 16 + MemoryLayout<ListedInode>.stride : 16) + 4
+    self.details = details
     var records = 0
     let hashed = tree.hashedNames
     var previous: FSKey? = nil
@@ -205,8 +207,7 @@ struct OrderedIndex {
         if inodeIDs.last == key.objectID { return }  // a duplicate key (checkFollows allows equal keys)
         let inode = try ListedInode(parsing: r, value: value)
         inodeIDs.append(key.objectID)
-        sizes.append(inode.size)
-        if details { facts.append(inode) }
+        if details { facts.append(inode) } else { sizes.append(inode.size) }
       case .xattr:
         // A compressed file's size is in its decmpfs header, which follows its inode (type 4 after 3).
         guard inodeIDs.last == key.objectID else { return }
@@ -218,8 +219,7 @@ struct OrderedIndex {
         }
         guard xattr.name == "com.apple.decmpfs", let data = xattr.embeddedData, data.count >= 16 else { return }
         let size = (0..<8).reduce(UInt64(0)) { $0 | UInt64(data[8 + $1]) << (8 * $1) }
-        sizes[sizes.count - 1] = size
-        if details { facts[facts.count - 1].size = size }
+        if details { facts[facts.count - 1].size = size } else { sizes[sizes.count - 1] = size }
       case .directoryRecord:
         let name = try DirectoryRecord.nameRange(r, key: entry.key, hashed: hashed)
         guard value.count >= 18 else {
@@ -243,8 +243,11 @@ struct OrderedIndex {
       }
       records &+= 1
       if records & 1023 == 1 || budget < 1 << 20 {
-        let used = fileIDs.count &* 13 &+ names.count &+ inodeIDs.count &* inodeBytes &+ runs.count &* 40
-          &+ linkTargetBytes
+        // What the arrays hold allocated (capacity, not count: a growing array can be up to twice its contents),
+        // plus the bucket index built afterwards (4 bytes per inode).
+        let used = fileIDs.capacity &* 8 &+ types.capacity &+ nameEnds.capacity &* 4 &+ names.capacity
+          &+ inodeIDs.capacity &* 12 &+ sizes.capacity &* 8 &+ facts.capacity &* MemoryLayout<ListedInode>.stride
+          &+ runs.capacity &* 40 &+ linkTargetBytes
         if used > budget { throw Stop(reason: "the listing's tables would pass \(budget >> 20) MiB") }
       }
     }
@@ -307,7 +310,7 @@ struct OrderedIndex {
       let kind = FileKind(directoryEntryType: UInt16(types[i]))
       var listed: ListedInode? = nil
       if let index = inodeIndex(id) {
-        listed = facts.isEmpty ? ListedInode(size: sizes[index]) : facts[index]
+        listed = details ? facts[index] : ListedInode(size: sizes[index])
       }
       let target = kind == .symlink ? linkTargets[id] : nil
       try path.withUnsafeBufferPointer {
