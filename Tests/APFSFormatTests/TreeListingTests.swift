@@ -122,6 +122,23 @@ import Testing
     #expect(link.contains(#""type":"symlink","inode":23,"size":0,"target":"dir/file""#))
   }
 
+  /// Every dissect.apfs image, the damaged and the encrypted ones too: the listing finishes or throws a located
+  /// `ParseError`, and corrupt.bin lists the files of its readable checkpoint.
+  @Test func everyRealImageListsOrFailsCleanly() throws {
+    let names = try FileManager.default.contentsOfDirectory(atPath: RealImages.dissectFolder.path)
+      .filter { $0.hasSuffix(".bin") }.sorted()
+    #expect(names.count >= 9)
+    for name in names {
+      let (tree, _) = try FlsConformanceTests.open(name)
+      do {
+        let lines = try Self.listing(tree, .bodyfile).lines
+        if name == "corrupt.bin" { #expect(lines.contains { $0.hasPrefix("0|/FEVER|") }, "\(lines.prefix(3))") }
+      } catch let error as ParseError {
+        #expect(error.offset != nil || "\(error)".contains("encrypted"), "\(name): \(error)")
+      }
+    }
+  }
+
   /// Names that would break a line format are escaped; valid UTF-8 stays as stored.
   @Test func escaping() {
     func escaped(_ format: ListingFormat, _ name: [UInt8]) -> String {

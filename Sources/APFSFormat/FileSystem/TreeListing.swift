@@ -191,17 +191,10 @@ struct OrderedIndex {
     self.details = details
     var records = 0
     let hashed = tree.hashedNames
-    var previous: FSKey? = nil
     var runParent: UInt64? = nil
     var runStart = 0
     let walker = tree.uncachedWalker()  // one pass: a cache would only cost memory
-    try walker.walk(root: tree.volume.rootTreeOID) { node, index in
-      let entry = node.entries[index]
-      let r = node.bytes
-      let key = try FSKey(parsing: r, at: entry.key.lowerBound)
-      try key.checkFollows(previous, in: "fs tree", at: r.absolute(entry.key.lowerBound))
-      previous = key
-      guard let value = entry.value else { return }
+    try walker.walkRecords(root: tree.volume.rootTreeOID, structure: "fs tree") { key, r, entry, value in
       switch key.type {
       case .inode:
         if inodeIDs.last == key.objectID { return }  // a duplicate key (checkFollows allows equal keys)
