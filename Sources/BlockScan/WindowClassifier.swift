@@ -148,7 +148,8 @@ struct WindowClassifier {
       }
       if stageOne, length == blockSize {
         let sample = UnsafeRawBufferPointer(rebasing: block[0..<options.stageOneSampleBytes])
-        let sampled = BlockStats(of: sample, scratch: scratch)
+        BlockKernels.sampleHistogram(sample, into: scratch)
+        let sampled = BlockStats(histogram: UnsafeBufferPointer(scratch), byteCount: sample.count)
         if sampled.entropy >= stageOneEntropyFloor {
           let signature = CompressedSignature.match(block)
           let compressed = signature != nil || sampled.chiSquare > randomLimit

@@ -109,6 +109,23 @@ import Testing
     #expect(Double(a.bytesByClass[.encrypted] ?? 0) >= 0.995 * Double(24 << 20))
   }
 
+  /// The one-table sample histogram counts exactly what the four-table kernel counts.
+  @Test func sampleHistogramEqualsTheBlockHistogram() {
+    var rng = SeededRandom(seed: 9)
+    let scratch = UnsafeMutableBufferPointer<UInt32>.allocate(capacity: BlockKernels.histogramScratchCount)
+    let single = UnsafeMutableBufferPointer<UInt32>.allocate(capacity: 256)
+    defer { scratch.deallocate(); single.deallocate() }
+    for length in [0, 1, 7, 8, 9, 1023, 1024, 1025, 4096] {
+      for bytes in [rng.bytes(length), [UInt8](repeating: 0xAB, count: length), rng.bytes(length).map { $0 & 0x0F }] {
+        bytes.withUnsafeBytes { b in
+          BlockKernels.histogram(b, into: scratch)
+          BlockKernels.sampleHistogram(b, into: single)
+        }
+        #expect(Array(scratch[0..<256]) == Array(single), "length \(length)")
+      }
+    }
+  }
+
   @Test func sampledRangesTakeOneWindowInN() {
     #expect(ContentScanner.sampledRanges(byteCount: 100, window: 10, every: 1) == [0..<100])
     #expect(ContentScanner.sampledRanges(byteCount: 0, window: 10, every: 3) == [])
