@@ -25,30 +25,14 @@ public struct ListedInode: Sendable, Equatable {
     createTime = inode.createTime
   }
 
-  /// Reads the fixed part of `j_inode_val_t` and only the data-stream extended field: the listing's hot path.
+  /// The listing's facts of the inode in `value` (the name field is skipped).
   init(parsing r: ByteReader, value: Range<Int>) throws(ParseError) {
-    let v = value.lowerBound
-    guard value.count >= 92 else {
-      throw ParseError(.truncated(needed: 92, available: value.count), in: "j_inode_val_t", at: r.absolute(v))
-    }
-    createTime = try r.u64(v + 16)
-    modifyTime = try r.u64(v + 24)
-    changeTime = try r.u64(v + 32)
-    accessTime = try r.u64(v + 40)
-    links = Int32(bitPattern: try r.u32(v + 56))
-    owner = try r.u32(v + 72)
-    group = try r.u32(v + 76)
-    mode = try r.u16(v + 80)
-    size = 0
-    if value.count > 92 {
-      for field in try ExtendedFields.parse(r, range: (v + 92)..<value.upperBound) where field.type == 8 {
-        size = try DataStream(parsing: r, at: field.data.lowerBound, length: field.data.count).size
-      }
-    }
+    let inode = try InodeRecord(objectID: 0, parsing: r, value: value, readName: false)
+    self.init(inode, size: inode.dataStream?.size ?? 0)
   }
 }
 
-/// One line of a listing, handed to ``TreeListing/list(from:base:recursive:visit:)``.
+/// One line of a listing, handed to ``TreeListing/list(from:base:recursive:escape:visit:)``.
 public struct ListedEntry {
   /// The path as display bytes: the base, then each name escaped by the caller's `escape`, joined by "/". Valid only
   /// during the visit.
