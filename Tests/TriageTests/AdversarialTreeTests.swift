@@ -36,8 +36,8 @@ import Testing
       guard depth < 8 else { return }
       for index in n.entries.indices {
         let child = try n.childID(at: index)
-        let physical = try #require(tree.objectMap.lookup(child)).physicalAddress
-        try visit(Int(physical), try BTreeNode(parsing: try tree.container.block(physical)), depth: depth + 1)
+        let physical = try #require(tree.objectMap.lookup(ObjectID(child))).physicalAddress
+        try visit(Int(physical.rawValue), try BTreeNode(parsing: try tree.container.block(physical)), depth: depth + 1)
       }
     }
     try visit(block, node, depth: 0)
@@ -65,7 +65,7 @@ import Testing
       BlockEdit.put16(&bytes, at + 32, node.flags.rawValue & ~BTreeNode.Flags.leaf.rawValue)
       BlockEdit.put16(&bytes, at + 34, 1)
       let value = try #require(node.entries[0].value)
-      BlockEdit.put64(&bytes, at + value.lowerBound, tree.volume.rootTreeOID)
+      BlockEdit.put64(&bytes, at + value.lowerBound, tree.volume.rootTreeOID.rawValue)
     }
     #expect(report.errors.contains { $0.code == "loop" && $0.message.contains("volume") }, "\(report.errors)")
   }
