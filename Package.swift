@@ -2,7 +2,8 @@
 import PackageDescription
 
 // The folder tree is the data flow:
-// image (ImageAccess, DiskImage) -> container, volumes, extents (APFSFormat) -> region map (RegionMap, BlockScan)
+// image (ImageAccess, DiskImage) -> evidence (Evidence: files, media, locator) -> container, volumes, extents
+// (APFSFormat) -> region map (RegionMap, BlockScan)
 // -> findings, verdict (Triage) -> report (Reporting) -> ringo (CLI).
 let package = Package(
   name: "Ringo",
@@ -22,7 +23,7 @@ let package = Package(
     // image: read-only, memory-mapped evidence access and bounds-checked reading.
     .target(
       name: "ImageAccess",
-      dependencies: [.product(name: "Crypto", package: "swift-crypto")]
+      dependencies: ["CPrefetch", .product(name: "Crypto", package: "swift-crypto")]
     ),
     // codecs: C decompressors from Debian -dev packages, wrapped by the Swift `Codecs` module.
     .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
@@ -45,6 +46,12 @@ let package = Package(
         .product(name: "X509", package: "swift-certificates"),
       ]
     ),
+    // evidence: the evidence's files (one file, split raw, E01 through libewf) -> its media -> wrapper (DMG) ->
+    // the one container locator (raw / GPT) with checked arithmetic.
+    .systemLibrary(name: "CEWF", pkgConfig: "libewf", providers: [.apt(["libewf-dev"])]),
+    .target(
+      name: "Evidence",
+      dependencies: ["ImageAccess", "DiskImage", "APFSFormat", "CEWF", .product(name: "Crypto", package: "swift-crypto")]),
     // region map: classified byte runs, shared by the structure walk and the content scanner.
     .target(name: "RegionMap"),
     // container -> volumes -> extents: the APFS on-disk format.
@@ -55,14 +62,15 @@ let package = Package(
     .target(name: "BlockScan", dependencies: ["ImageAccess", "RegionMap", "CPrefetch"]),
     // findings -> verdict: rules over the facts, and the report contract (ringo.triage/1).
     .target(
-      name: "Triage", dependencies: ["ImageAccess", "APFSFormat", "RegionMap", "DiskImage", "BlockScan", "IPSWFormat"]),
+      name: "Triage",
+      dependencies: ["ImageAccess", "Evidence", "APFSFormat", "RegionMap", "DiskImage", "BlockScan", "IPSWFormat"]),
     // report: renderers see only the TriageReport model, never a format module.
     .target(name: "Reporting", dependencies: ["Triage"]),
     .executableTarget(
       name: "ringo",
       dependencies: [
-        "ImageAccess", "APFSFormat", "Triage", "Reporting", "DiskImage", "BlockScan", "RegionMap", "IPSWFormat",
-        .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        "ImageAccess", "Evidence", "APFSFormat", "Triage", "Reporting", "DiskImage", "BlockScan", "RegionMap",
+        "IPSWFormat", .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ]
     ),
 
@@ -105,6 +113,9 @@ let package = Package(
     .testTarget(name: "ImageAccessTests", dependencies: ["ImageAccess"]),
     .testTarget(name: "RegionMapTests", dependencies: ["RegionMap"]),
     .testTarget(
+      name: "EvidenceTests",
+      dependencies: ["Evidence", "ImageAccess", "DiskImage", "DiskImageTestSupport", "TestSupport", "Triage"]),
+    .testTarget(
       name: "CodecsTests", dependencies: ["Codecs", "ImageAccess", "DiskImageTestSupport", "TestSupport"],
       exclude: ["Vectors"]),
     // runs the built `ringo` binary on the fixtures (needs the executable built, which `swift build --build-tests` does).
@@ -139,7 +150,7 @@ let package = Package(
     .testTarget(
       name: "TriageTests",
       dependencies: [
-        "Triage", "Reporting", "APFSFormat", "ImageAccess", "TestSupport", "APFSForge", "IPSWTestSupport",
+        "Triage", "Reporting", "Evidence", "APFSFormat", "ImageAccess", "TestSupport", "APFSForge", "IPSWTestSupport",
       ]),
     .testTarget(
       name: "CLITests",

@@ -4,11 +4,12 @@
 #   peers:   apfsprogs (mkapfs, apfsck), libfsapfs-utils (fsapfsinfo), sleuthkit (pstat, fls), 7zip, unzip, ent,
 #            binwalk, fdisk (sfdisk, to build GPT disks with a real partitioner); gzip, xz-utils, bzip2, sqlite3,
 #            openssl (the content scanner's labelled accuracy corpus)
-#   libs:    zlib1g-dev, liblzma-dev, libbz2-dev (system-library targets)
+#   libs:    zlib1g-dev, liblzma-dev, libbz2-dev, libewf-dev (system-library targets)
+#   ewf:     ewf-tools (ewfacquire makes E01 test sets; ewfverify/ewfexport are the E01 read peers)
 #   python:  jsonschema (validates every report against ../shared/docs/report-schema.json); dissect.apfs 1.1 (reads
 #            the forge's encrypted ONEKEY images back with the password, an independent check of the forge)
 set -euo pipefail
-packages=(apfsprogs libfsapfs-utils sleuthkit 7zip unzip ent binwalk fdisk zlib1g-dev liblzma-dev libbz2-dev gzip xz-utils bzip2 sqlite3 openssl
+packages=(apfsprogs libfsapfs-utils sleuthkit 7zip unzip ent binwalk fdisk zlib1g-dev liblzma-dev libbz2-dev libewf-dev ewf-tools coreutils gzip xz-utils bzip2 sqlite3 openssl
           python3-jsonschema)
 missing=()
 for p in "${packages[@]}"; do

@@ -13,6 +13,7 @@ public enum EvidenceHash {
 
   /// Hex SHA-256 of any ``ByteSource`` read in chunks (DMG expansions, slices).
   public static func sha256(of source: any ByteSource, chunkSize: Int = 4 << 20) throws -> String {
+    if let image = source as? MappedImage { return try sha256(of: image) }
     var hasher = SHA256()
     var offset = 0
     while offset < source.byteCount {

@@ -1,5 +1,6 @@
 import APFSFormat
 import BlockScan
+import Evidence
 import IPSWFormat
 import ImageAccess
 import RegionMap
@@ -30,11 +31,12 @@ public enum Triage {
     var sha256: String? = nil
     if options.hash {
       do {
-        sha256 = try EvidenceHash.sha256(of: evidence.image)
+        sha256 = try EvidenceHash.sha256(of: evidence.stored)
       } catch {
         errors.append(.init(code: "hash-failed", offset: nil, message: "SHA-256 of the evidence failed: \(error)"))
       }
     }
+    facts.evidenceDamage = evidence.evidenceDamage
 
     if let source = evidence.apfsSource {
       do {
@@ -109,10 +111,8 @@ public enum Triage {
     if options.scan ?? (facts.container == nil) {
       do {
         let scanner = try ContentScanner(options: ScanOptions())
-        // With a container, scan the bytes the structures address (same coordinates as the structure map).
-        let result = facts.container != nil
-          ? scanner.scan(source: evidence.apfsSource ?? evidence.image)
-          : (evidence.apfsSource.map { scanner.scan(source: $0) } ?? scanner.scan(evidence.image))
+        // The bytes the structures address (same coordinates as the structure map), else the whole disk.
+        let result = scan(scanner, evidence.apfsSource ?? evidence.media ?? evidence.stored)
         facts.contentScan = result
         for error in result.errors {
           errors.append(.init(code: "scan-\(error.code)", offset: error.offset, message: error.message))
@@ -145,20 +145,39 @@ public enum Triage {
       }
     }
 
+    // EWF: the media read whole, hashed and checked against the stored digests; that read meets every chunk, so
+    // every chunk checksum failure is known (without hashing: those among the chunks read so far).
+    if let ewf = evidence.ewf {
+      let verification = EWFVerification.run(ewf, hash: options.hash)
+      facts.ewf = verification
+      errors.append(contentsOf: verification.errors)
+      facts.evidenceDamage = facts.evidenceDamage ?? verification.damage
+    }
     let findings = rules.flatMap { $0.findings(for: facts) }
     let verdict = VerdictRule.verdict(for: facts, findings: findings)
     return TriageReport(
       tool: .init(version: toolVersion),
       evidence: .init(
-        path: evidence.path, sizeBytes: evidence.image.byteCount, sha256: sha256, format: evidence.format.rawValue,
+        path: evidence.path, sizeBytes: evidence.stored.byteCount, sha256: sha256, format: evidence.format.rawValue,
         apfsOffsetBytes: facts.container != nil || facts.damage != nil ? evidence.apfsOffset : nil,
-        partitions: evidence.partitions),
+        partitions: evidence.partitions.map {
+          .init(index: $0.index, typeGUID: $0.typeGUID, name: $0.name, offsetBytes: $0.offsetBytes,
+                lengthBytes: $0.lengthBytes)
+        },
+        segments: evidence.segments?.map { .init(name: $0.name, sizeBytes: $0.sizeBytes) },
+        ewf: facts.ewf.map { $0.section }),
       container: facts.container.map { containerSection($0, facts: facts) },
       regions: facts.structureMap.map { regionsSection($0.map, runLimit: options.runLimit) }
         ?? facts.contentScan.map { regionsSection($0.regions, runLimit: options.runLimit) },
       contentScan: facts.contentScan.map { contentSection($0) },
       ipsw: facts.ipsw.map { ipswSection($0) },
       findings: findings, verdict: verdict, errors: errors, language: options.language.rawValue)
+  }
+
+  /// Scans `source` through the zero-copy window path when it is one mapped file.
+  static func scan(_ scanner: ContentScanner, _ source: any ByteSource) -> ScanResult {
+    if let image = source as? MappedImage { return scanner.scan(image) }
+    return scanner.scan(source: source)
   }
 
   static func regionsSection(_ map: RegionMap, runLimit: Int) -> TriageReport.Regions {

@@ -29,9 +29,13 @@ public struct TriageReport: Sendable, Encodable {
     public var path: String
     public var sizeBytes: Int
     public var sha256: String?
-    public var format: String  // raw | gpt | dmg | ewf | ipsw | unknown
+    public var format: String  // raw | gpt | dmg | ewf | split-raw | sparseimage | sparsebundle | ipsw | unknown
     public var apfsOffsetBytes: Int?
     public var partitions: [Partition]
+    /// The files of a multi-file evidence (E01 set, split raw) in order; `nil` for one file.
+    public var segments: [Segment]? = nil
+    /// Acquisition metadata and hashes of an EWF evidence.
+    public var ewf: EWF? = nil
 
     public struct Partition: Sendable, Encodable {
       public var index: Int
@@ -44,8 +48,71 @@ public struct TriageReport: Sendable, Encodable {
       }
     }
 
+    public struct Segment: Sendable, Encodable, Equatable {
+      public var name: String
+      public var sizeBytes: Int
+      enum CodingKeys: String, CodingKey { case name, sizeBytes = "size_bytes" }
+    }
+
+    public struct EWF: Sendable, Encodable, Equatable {
+      public var caseNumber: String?
+      public var evidenceNumber: String?
+      public var examiner: String?
+      public var description: String?
+      public var notes: String?
+      public var acquiredAt: String?
+      public var acquirySoftware: String?
+      public var mediaSizeBytes: Int
+      public var stored: Digests
+      public var computed: Digests
+      /// Whether the media read now matches the stored MD5/SHA-1; `nil` when nothing is stored or nothing computed.
+      public var verified: Bool?
+      /// Media ranges whose chunk checksum failed (an added field).
+      public var checksumErrors: [ChecksumError]
+
+      public struct Digests: Sendable, Encodable, Equatable {
+        public var md5: String?
+        public var sha1: String?
+        public var sha256: String?
+        public func encode(to encoder: any Encoder) throws {
+          var c = encoder.container(keyedBy: CodingKeys.self)
+          try c.encode(md5, forKey: .md5)
+          try c.encode(sha1, forKey: .sha1)
+          try c.encode(sha256, forKey: .sha256)
+        }
+        enum CodingKeys: String, CodingKey { case md5, sha1, sha256 }
+      }
+
+      public struct ChecksumError: Sendable, Encodable, Equatable {
+        public var offset: Int
+        public var length: Int
+      }
+
+      enum CodingKeys: String, CodingKey {
+        case caseNumber = "case_number", evidenceNumber = "evidence_number", examiner, description, notes
+        case acquiredAt = "acquired_at", acquirySoftware = "acquiry_software", mediaSizeBytes = "media_size_bytes"
+        case stored, computed, verified, checksumErrors = "checksum_errors"
+      }
+      public func encode(to encoder: any Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(caseNumber, forKey: .caseNumber)
+        try c.encode(evidenceNumber, forKey: .evidenceNumber)
+        try c.encode(examiner, forKey: .examiner)
+        try c.encode(description, forKey: .description)
+        try c.encode(notes, forKey: .notes)
+        try c.encode(acquiredAt, forKey: .acquiredAt)
+        try c.encode(acquirySoftware, forKey: .acquirySoftware)
+        try c.encode(mediaSizeBytes, forKey: .mediaSizeBytes)
+        try c.encode(stored, forKey: .stored)
+        try c.encode(computed, forKey: .computed)
+        try c.encode(verified, forKey: .verified)
+        try c.encode(checksumErrors, forKey: .checksumErrors)
+      }
+    }
+
     enum CodingKeys: String, CodingKey {
       case path, sizeBytes = "size_bytes", sha256, format, apfsOffsetBytes = "apfs_offset_bytes", partitions
+      case segments, ewf
     }
     public func encode(to encoder: any Encoder) throws {
       var c = encoder.container(keyedBy: CodingKeys.self)
@@ -55,6 +122,8 @@ public struct TriageReport: Sendable, Encodable {
       try c.encode(format, forKey: .format)
       try c.encode(apfsOffsetBytes, forKey: .apfsOffsetBytes)
       try c.encode(partitions, forKey: .partitions)
+      try c.encode(segments, forKey: .segments)
+      try c.encode(ewf, forKey: .ewf)
     }
   }
 

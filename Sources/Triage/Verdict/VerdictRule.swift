@@ -12,6 +12,19 @@ import ImageAccess
 public enum VerdictRule {
   public static func verdict(for facts: TriageFacts, findings: [TriageReport.Finding]) -> TriageReport.Verdict {
     let lang = facts.options.language
+    if let damage = facts.evidenceDamage {
+      return .init(
+        verdictClass: .damaged,
+        summary: lang.pick(
+          "The evidence itself is damaged: part of the acquired media cannot be read as it was acquired.",
+          "証拠ファイル自体が損傷しています。取得したメディアの一部を取得時のとおりに読めません。"),
+        reasons: [lang.pick(
+          "\(damage.description) (format: \(facts.evidence.format.rawValue)).",
+          "\(damage.description)（形式: \(facts.evidence.format.rawValue)）。")],
+        advice: [lang.pick(
+          "Find the missing or intact segment files (or re-acquire) before relying on anything read from this copy.",
+          "このコピーから読んだ内容に頼る前に、欠けている、または無傷のセグメントファイルを探すか、再取得してください。")])
+    }
     if let error = facts.notAPFS, let scan = facts.contentScan, scan.encryptionAssessment().isWholeImageEncrypted {
       let a = scan.encryptionAssessment()
       return .init(

@@ -1,7 +1,8 @@
 import ArgumentParser
+import Evidence
 import Foundation
-import IPSWFormat
 import ImageAccess
+import IPSWFormat
 import Triage
 
 extension Ringo {

@@ -16,7 +16,8 @@ struct TriageCommand: ParsableCommand {
     commandName: "triage",
     abstract: "Triage an image: container, volumes, free space, encryption, findings and a verdict.",
     discussion: """
-      IMAGE is a raw APFS container or a GPT disk image holding an APFS partition. It is opened read-only and \
+      IMAGE is a raw APFS container, a GPT disk image holding an APFS partition or a DMG of either, also stored \
+      as an E01 set (give x.E01) or a split raw set (give x.001, x.000 or x.aa). It is opened read-only and \
       never modified; nothing is written beside it. The verdict is one of: recoverable, \
       recoverable-with-credentials, unrecoverable-without-vendor, not-apfs, damaged.
 
@@ -27,7 +28,7 @@ struct TriageCommand: ParsableCommand {
       """
   )
 
-  @Argument(help: "The evidence image (raw APFS container or GPT disk image).")
+  @Argument(help: "The evidence image (raw APFS container, GPT disk image, DMG, E01 set or split raw set).")
   var image: String
 
   @Option(name: .shortAndLong, help: "Output format: text, json or markdown.")
