@@ -97,6 +97,7 @@ let package = Package(
       dependencies: ["IPSWFormat", "IPSWTestSupport", "ImageAccess"],
       path: "Tools/ipsw-bench"
     ),
+    .executableTarget(name: "ringo-evidence-bench", dependencies: ["Evidence", "ImageAccess"], path: "Tools/evidence-bench"),
     .executableTarget(
       name: "ringo-dmg-bench",
       dependencies: ["ImageAccess", "Codecs", "DiskImage", "DiskImageTestSupport", "TestSupport"],

@@ -30,7 +30,8 @@ public struct OpenedEvidence: Sendable {
 
   public let path: String
   public let format: Format
-  /// The evidence bytes as stored: the file, or the segment files back to back (what `sha256` is taken over).
+  /// The evidence bytes as stored: the file, or the segment files back to back (what `sha256` is taken over); for a
+  /// sparse bundle, the disk it holds.
   public let stored: any ByteSource
   /// The media the evidence holds (the disk): `stored` itself, or the decoded EWF media; `nil` when it cannot be
   /// read at all (the reason is in ``problems``).
@@ -58,12 +59,47 @@ public struct OpenedEvidence: Sendable {
   ///
   /// - Throws: ``ImageAccess/ImageError`` when the file (or a file of its set) cannot be opened (exit code 3).
   public static func open(path: String) throws(ImageError) -> OpenedEvidence {
+    if SparseBundle.matches(path: path) { return try openSparseBundle(path: path) }
     if EWFImage.isEWF(path: path) { return try openEWF(path: path) }
     if let set = try SplitRawSet.open(path: path) {
       return located(path: path, format: .splitRaw, stored: set.source, media: set.source, segments: set.files)
     }
     let image = try MappedImage(path: path)
+    if SparseImage.matches(image) {
+      do {
+        return located(path: path, format: .sparseimage, stored: image, media: try SparseImage.open(image), segments: nil)
+      } catch {
+        return unreadable(path: path, format: .sparseimage, stored: image, error, segments: nil)
+      }
+    }
     return located(path: path, format: nil, stored: image, media: image, segments: nil)
+  }
+
+  static func openSparseBundle(path: String) throws(ImageError) -> OpenedEvidence {
+    do {
+      // A bundle may hold thousands of band files: they are opened on demand, never all at once, so the "stored"
+      // bytes (hashed, sized) are the disk the bundle holds, holes as zeros.
+      let bundle = try SparseBundle(path: path)
+      let media = bundle.media()
+      return located(path: path, format: .sparsebundle, stored: media, media: media, segments: bundle.bandFiles)
+    } catch let error as ImageError {
+      throw error
+    } catch {
+      return unreadable(path: path, format: .sparsebundle, stored: MemorySource([]), error, segments: nil)
+    }
+  }
+
+  /// Evidence whose media cannot be read at all: the files are reported with why.
+  static func unreadable(
+    path: String, format: Format, stored: any ByteSource, _ error: any Error, segments: [SegmentFile]?
+  ) -> OpenedEvidence {
+    let parseError = (error as? ParseError) ?? ParseError(.invalid("\(error)"), in: "\(format.rawValue)", at: nil)
+    var opened = OpenedEvidence(
+      path: path, format: format, stored: stored, media: nil, apfsSource: nil, apfsOffset: nil, partitions: [],
+      problems: [parseError])
+    opened.segments = segments
+    opened.evidenceDamage = parseError
+    return opened
   }
 
   static func openEWF(path: String) throws(ImageError) -> OpenedEvidence {
@@ -78,14 +114,10 @@ public struct OpenedEvidence: Sendable {
       throw error
     } catch {
       // The set does not open as media: report its first file and why.
-      let parseError = (error as? ParseError) ?? ParseError(.invalid("\(error)"), in: "EWF set", at: nil)
       let image = try MappedImage(path: path)
-      var opened = OpenedEvidence(
-        path: path, format: .ewf, stored: image, media: nil, apfsSource: nil, apfsOffset: nil, partitions: [],
-        problems: [parseError])
-      opened.segments = [SegmentFile(name: EWFImage.baseName(path), path: path, sizeBytes: image.byteCount)]
-      opened.evidenceDamage = parseError
-      return opened
+      return unreadable(
+        path: path, format: .ewf, stored: image, error,
+        segments: [SegmentFile(name: EWFImage.baseName(path), path: path, sizeBytes: image.byteCount)])
     }
   }
 
