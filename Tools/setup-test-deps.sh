@@ -9,7 +9,7 @@
 #   python:  jsonschema (validates every report against ../shared/docs/report-schema.json); dissect.apfs 1.1 (reads
 #            the forge's encrypted ONEKEY images back with the password, an independent check of the forge)
 set -euo pipefail
-packages=(apfsprogs libfsapfs-utils sleuthkit 7zip unzip ent binwalk fdisk zlib1g-dev liblzma-dev libbz2-dev libewf-dev ewf-tools coreutils gzip xz-utils bzip2 sqlite3 openssl
+packages=(apfsprogs libfsapfs-utils sleuthkit 7zip unzip ent binwalk fdisk zlib1g-dev liblzma-dev libbz2-dev libewf-dev ewf-tools coreutils bsdutils gzip xz-utils bzip2 sqlite3 openssl
           python3-jsonschema)
 missing=()
 for p in "${packages[@]}"; do

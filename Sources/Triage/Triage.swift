@@ -28,14 +28,26 @@ public enum Triage {
     var errors: [TriageReport.ReportError] = evidence.problems.map(reportError)
     var facts = TriageFacts(evidence: evidence, container: nil, damage: nil, notAPFS: nil, options: options)
 
-    var sha256: String? = nil
-    if options.hash {
-      do {
-        sha256 = try EvidenceHash.sha256(of: evidence.stored)
-      } catch {
-        errors.append(.init(code: "hash-failed", offset: nil, message: "SHA-256 of the evidence failed: \(error)"))
-      }
+    // The whole-evidence reads (SHA-256 of the stored bytes, MD5/SHA-1 of an E01's media) run on other cores while
+    // this thread walks the container and scans; both read the same mapped files, so the page cache serves the
+    // bytes once from disk.
+    let stored = evidence.stored
+    let progress = options.progress
+    if options.hash, let progress {
+      progress.current = options.language.pick("reading the evidence", "証拠を読み込み中")
+      progress.expect(stored.byteCount + (evidence.ewf?.byteCount ?? 0))
     }
+    let hashing = options.hash
+      ? Background { () -> Result<String, HashFailure> in
+        do {
+          return .success(try EvidenceHash.sha256(of: stored, progress: progress))
+        } catch {
+          return .failure(HashFailure("\(error)"))
+        }
+      }
+      : nil
+    let ewfDigests = options.hash
+      ? evidence.ewf.map { ewf in Background { EWFVerification.digests(ewf, progress: progress) } } : nil
     facts.evidenceDamage = evidence.evidenceDamage
 
     if let source = evidence.apfsSource {
@@ -147,8 +159,15 @@ public enum Triage {
 
     // EWF: the media read whole, hashed and checked against the stored digests; that read meets every chunk, so
     // every chunk checksum failure is known (without hashing: those among the chunks read so far).
+    var sha256: String? = nil
+    switch hashing?.wait() {
+    case .success(let digest)?: sha256 = digest
+    case .failure(let failure)?:
+      errors.append(.init(code: "hash-failed", offset: nil, message: "SHA-256 of the evidence failed: \(failure.message)"))
+    case nil: break
+    }
     if let ewf = evidence.ewf {
-      let verification = EWFVerification.run(ewf, hash: options.hash)
+      let verification = EWFVerification.run(ewf, digests: ewfDigests?.wait())
       facts.ewf = verification
       errors.append(contentsOf: verification.errors)
       facts.evidenceDamage = facts.evidenceDamage ?? verification.damage
@@ -172,6 +191,11 @@ public enum Triage {
       contentScan: facts.contentScan.map { contentSection($0) },
       ipsw: facts.ipsw.map { ipswSection($0) },
       findings: findings, verdict: verdict, errors: errors, language: options.language.rawValue)
+  }
+
+  struct HashFailure: Error {
+    var message: String
+    init(_ message: String) { self.message = message }
   }
 
   /// Scans `source` through the zero-copy window path when it is one mapped file.

@@ -54,7 +54,7 @@ let quoted = "'" + path.replacingOccurrences(of: "'", with: "'\\''") + "'"
 let export = try best { try shell("ewfexport -q -u -f raw -t - \(quoted) > /dev/null 2>&1") }
 let verify = try best { try shell("ewfverify -q \(quoted) > /dev/null 2>&1") }
 func row(_ name: String, _ t: Double) {
-  print(String(format: "%-16@ %8.3f s  %8.1f MiB/s", name as NSString, t, mib / t))
+  print(name.padding(toLength: 16, withPad: " ", startingAt: 0) + String(format: "%8.3f s  %8.1f MiB/s", t, mib / t))
 }
 row("ringo read", read)
 row("ringo md5+sha1", digests)

@@ -10,35 +10,46 @@ public struct EWFVerification: Sendable {
   /// The first of those problems, which makes the evidence damaged.
   public var damage: ParseError?
 
-  /// Reads the whole media when `hash` is set (MD5 and SHA-1 against the stored ones), then collects the chunk
-  /// checksum failures libewf met.
-  public static func run(_ ewf: EWFImage, hash: Bool) -> EWFVerification {
+  /// MD5 and SHA-1 of the whole media (run beside the container walk: see ``Triage``).
+  public static func digests(_ ewf: EWFImage, progress: ByteProgress? = nil)
+    -> Result<(md5: String, sha1: String), ParseError>
+  {
+    do throws(ParseError) {
+      return .success(try ewf.mediaDigests(progress: progress))
+    } catch {
+      return .failure(error)
+    }
+  }
+
+  /// The report section from the media `digests` (`nil`: not hashed, `--no-hash`) checked against the stored ones,
+  /// and the chunk checksum failures libewf met (all of them once the media was read whole).
+  public static func run(_ ewf: EWFImage, digests: Result<(md5: String, sha1: String), ParseError>?) -> EWFVerification {
     let m = ewf.metadata
     var errors: [TriageReport.ReportError] = []
     var damage: ParseError? = nil
     var computed = TriageReport.Evidence.EWF.Digests()
     var verified: Bool? = nil
-    if hash {
-      do {
-        let digests = try ewf.mediaDigests()
-        computed.md5 = digests.md5
-        computed.sha1 = digests.sha1
-        let comparisons = [(m.storedMD5, digests.md5, "MD5"), (m.storedSHA1, digests.sha1, "SHA-1")]
-          .compactMap { stored, now, name in stored.map { ($0, now, name) } }
-        if !comparisons.isEmpty {
-          verified = comparisons.allSatisfy { $0.0 == $0.1 }
-          for (stored, now, name) in comparisons where stored != now {
-            let problem = ParseError(.invalid("the media's \(name) is \(now), the acquisition stored \(stored)"),
-                                     in: "EWF hash section", at: nil)
-            errors.append(.init(code: "ewf-hash-mismatch", offset: nil, message: problem.description))
-            damage = damage ?? problem
-          }
+    switch digests {
+    case .success(let digests)?:
+      computed.md5 = digests.md5
+      computed.sha1 = digests.sha1
+      let comparisons = [(m.storedMD5, digests.md5, "MD5"), (m.storedSHA1, digests.sha1, "SHA-1")]
+        .compactMap { stored, now, name in stored.map { ($0, now, name) } }
+      if !comparisons.isEmpty {
+        verified = comparisons.allSatisfy { $0.0 == $0.1 }
+        for (stored, now, name) in comparisons where stored != now {
+          let problem = ParseError(.invalid("the media's \(name) is \(now), the acquisition stored \(stored)"),
+                                   in: "EWF hash section", at: nil)
+          errors.append(.init(code: "ewf-hash-mismatch", offset: nil, message: problem.description))
+          damage = damage ?? problem
         }
-      } catch {
-        errors.append(.init(code: "ewf-unreadable", offset: error.offset, message: error.description))
-        damage = damage ?? error
-        verified = m.storedMD5 == nil && m.storedSHA1 == nil ? nil : false
       }
+    case .failure(let error)?:
+      errors.append(.init(code: "ewf-unreadable", offset: error.offset, message: error.description))
+      damage = damage ?? error
+      verified = m.storedMD5 == nil && m.storedSHA1 == nil ? nil : false
+    case nil:
+      break
     }
     let late = checksumErrors(ewf)
     errors.append(contentsOf: late.errors)

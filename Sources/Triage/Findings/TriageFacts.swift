@@ -82,6 +82,8 @@ public struct TriageOptions: Sendable {
   public var ipswPath: String? = nil
   public var minFree: MinFreeThreshold = .standard
   public var language: Language = .en
+  /// Bytes read by the whole-evidence passes (hash, E01 media digests), for a progress line; `nil`: not counted.
+  public var progress: ByteProgress? = nil
   public init() {}
 }
 

@@ -55,6 +55,12 @@ struct TriageCommand: ParsableCommand {
       valueName: "file"))
   var alsoWrite: [String] = []
 
+  @Option(help: "Progress on standard error: auto (a line, only when it is a terminal), json (one line a second), none.")
+  var progress: ProgressLine.Mode = .auto
+
+  @Flag(help: "Print no progress.")
+  var quiet = false
+
   @Option(help: "The IPSW the device tried to install: adds the update's space need and its kernel facts.")
   var ipsw: String?
 
@@ -107,8 +113,13 @@ struct TriageCommand: ParsableCommand {
     options.ipswPath = ipsw
     options.language = Language(rawValue: lang) ?? .en
     if let minFree, let parsed = MinFreeThreshold(parsing: minFree) { options.minFree = parsed }
+    let counter = ByteProgress()
+    let line = ProgressLine(mode: progress, quiet: quiet, language: options.language, progress: counter)
+    if line != nil { options.progress = counter }
+    line?.begin()
     let report: TriageReport
     do {
+      defer { line?.end() }
       report = try Triage.run(path: image, options: options, toolVersion: RingoVersion.string)
     } catch {
       throw EvidenceUnreadable(underlying: error)
