@@ -28,18 +28,8 @@ import TestSupport
     return target + ".E01"
   }
 
-  func triage(_ path: String, hash: Bool = true) throws -> TriageReport {
-    var options = TriageOptions()
-    options.hash = hash
-    return try Triage.run(path: path, options: options, toolVersion: "test")
-  }
-
-  /// The container section as JSON, to compare two reports field by field.
-  func containerJSON(_ report: TriageReport) throws -> String {
-    let encoder = JSONEncoder()
-    encoder.outputFormatting = [.sortedKeys]
-    return String(decoding: try encoder.encode(report.container), as: UTF8.self)
-  }
+  func triage(_ path: String) throws -> TriageReport { try EvidenceComparison.triage(path) }
+  func containerJSON(_ report: TriageReport) throws -> String { try EvidenceComparison.containerJSON(report) }
 
   @Test func anE01SetReadsLikeTheRawImageAndVerifies() throws {
     let raw = try RealImages.dissect(Self.raw)

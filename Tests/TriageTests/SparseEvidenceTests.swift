@@ -12,17 +12,8 @@ import TestSupport
 @Suite struct SparseEvidenceTests {
   static let raw = "snapshot.bin"
 
-  func triage(_ path: String) throws -> TriageReport {
-    var options = TriageOptions()
-    options.hash = true
-    return try Triage.run(path: path, options: options, toolVersion: "test")
-  }
-
-  func containerJSON(_ report: TriageReport) throws -> String {
-    let encoder = JSONEncoder()
-    encoder.outputFormatting = [.sortedKeys]
-    return String(decoding: try encoder.encode(report.container), as: UTF8.self)
-  }
+  func triage(_ path: String) throws -> TriageReport { try EvidenceComparison.triage(path) }
+  func containerJSON(_ report: TriageReport) throws -> String { try EvidenceComparison.containerJSON(report) }
 
   static func bands(of disk: [UInt8], size: Int) -> [[UInt8]] {
     stride(from: 0, to: disk.count, by: size).map { Array(disk[$0..<min(disk.count, $0 + size)]) }

@@ -6,6 +6,7 @@
 //   ringo md5+sha1 EWFImage.mediaDigests() (what `ringo triage` does to set `verified`)
 //   ewfexport      ewfexport -q -u -f raw -t - E01 > /dev/null (decode + write to a pipe)
 //   ewfverify      ewfverify -q E01 (decode + MD5 + stored-hash check)
+//   ewfverify+sha1 ewfverify -q -d sha1 E01 (decode + MD5 + SHA-1: the same work as ringo md5+sha1)
 import Evidence
 import Foundation
 import ImageAccess
@@ -53,6 +54,7 @@ let digests = try best { _ = try image.mediaDigests() }
 let quoted = "'" + path.replacingOccurrences(of: "'", with: "'\\''") + "'"
 let export = try best { try shell("ewfexport -q -u -f raw -t - \(quoted) > /dev/null 2>&1") }
 let verify = try best { try shell("ewfverify -q \(quoted) > /dev/null 2>&1") }
+let verifySHA1 = try best { try shell("ewfverify -q -d sha1 \(quoted) > /dev/null 2>&1") }
 func row(_ name: String, _ t: Double) {
   print(name.padding(toLength: 16, withPad: " ", startingAt: 0) + String(format: "%8.3f s  %8.1f MiB/s", t, mib / t))
 }
@@ -60,5 +62,7 @@ row("ringo read", read)
 row("ringo md5+sha1", digests)
 row("ewfexport", export)
 row("ewfverify", verify)
-print(String(format: "ratios (best of %d): ewfexport / ringo read %.2fx, ewfverify / ringo md5+sha1 %.2fx",
-             repetitions, export / read, verify / digests))
+row("ewfverify+sha1", verifySHA1)
+print(String(format: "ratios (best of %d): ewfexport / ringo read %.2fx, ewfverify -d sha1 / ringo md5+sha1 %.2fx, "
+             + "ewfverify (MD5 only) / ringo md5+sha1 %.2fx", repetitions, export / read, verifySHA1 / digests,
+             verify / digests))

@@ -1,43 +1,38 @@
 import ImageAccess
 
-/// An object identifier (`oid_t`) of a virtual or ephemeral object: resolved through an object map or a
-/// checkpoint map, never read as a block address. Apple File System Reference §Objects.
-///
-/// A wrapper so that the compiler refuses an oid where a physical block or a transaction id belongs (the three are
-/// all 64-bit integers on disk and were mixed before).
-public struct ObjectID: RawRepresentable, Hashable, Comparable, Sendable, CustomStringConvertible,
-  ExpressibleByIntegerLiteral
+/// A 64-bit on-disk identifier with a meaning of its own. The kinds below are distinct types so that the compiler
+/// refuses an object id where a physical block or a transaction id belongs (all three are bare 64-bit integers on
+/// disk and were mixed before).
+public protocol APFSIdentifier: RawRepresentable, Hashable, Comparable, Sendable, CustomStringConvertible,
+  ExpressibleByIntegerLiteral where RawValue == UInt64, IntegerLiteralType == UInt64
 {
-  public var rawValue: UInt64
-  public init(rawValue: UInt64) { self.rawValue = rawValue }
-  public init(_ rawValue: UInt64) { self.rawValue = rawValue }
-  public init(integerLiteral value: UInt64) { rawValue = value }
+  init(rawValue: UInt64)
+}
+
+extension APFSIdentifier {
+  public init(_ rawValue: UInt64) { self.init(rawValue: rawValue) }
+  public init(integerLiteral value: UInt64) { self.init(rawValue: value) }
   public static func < (a: Self, b: Self) -> Bool { a.rawValue < b.rawValue }
   public var description: String { "\(rawValue)" }
+}
+
+/// An object identifier (`oid_t`) of a virtual or ephemeral object: resolved through an object map or a
+/// checkpoint map, never read as a block address. Apple File System Reference §Objects.
+public struct ObjectID: APFSIdentifier {
+  public var rawValue: UInt64
+  public init(rawValue: UInt64) { self.rawValue = rawValue }
 }
 
 /// A transaction identifier (`xid_t`): which checkpoint wrote an object, and which object-map entry is current.
-public struct TransactionID: RawRepresentable, Hashable, Comparable, Sendable, CustomStringConvertible,
-  ExpressibleByIntegerLiteral
-{
+public struct TransactionID: APFSIdentifier {
   public var rawValue: UInt64
   public init(rawValue: UInt64) { self.rawValue = rawValue }
-  public init(_ rawValue: UInt64) { self.rawValue = rawValue }
-  public init(integerLiteral value: UInt64) { rawValue = value }
-  public static func < (a: Self, b: Self) -> Bool { a.rawValue < b.rawValue }
-  public var description: String { "\(rawValue)" }
 }
 
 /// A physical block address (`paddr_t`, and the oid of a physical object): block number inside the container.
-public struct PhysicalBlock: RawRepresentable, Hashable, Comparable, Sendable, CustomStringConvertible,
-  ExpressibleByIntegerLiteral
-{
+public struct PhysicalBlock: APFSIdentifier {
   public var rawValue: UInt64
   public init(rawValue: UInt64) { self.rawValue = rawValue }
-  public init(_ rawValue: UInt64) { self.rawValue = rawValue }
-  public init(integerLiteral value: UInt64) { rawValue = value }
-  public static func < (a: Self, b: Self) -> Bool { a.rawValue < b.rawValue }
-  public var description: String { "\(rawValue)" }
 
   /// The block's byte offset for `blockSize`, with checked arithmetic.
   ///
