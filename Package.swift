@@ -97,7 +97,9 @@ let package = Package(
       dependencies: ["IPSWFormat", "IPSWTestSupport", "ImageAccess"],
       path: "Tools/ipsw-bench"
     ),
-    .executableTarget(name: "ringo-evidence-bench", dependencies: ["Evidence", "ImageAccess"], path: "Tools/evidence-bench"),
+    .executableTarget(
+      name: "ringo-evidence-bench", dependencies: ["Evidence", "ImageAccess"], path: "Tools/evidence-bench",
+      exclude: ["hash-scan.sh", "make-sparseimage.py"]),
     .executableTarget(
       name: "ringo-dmg-bench",
       dependencies: ["ImageAccess", "Codecs", "DiskImage", "DiskImageTestSupport", "TestSupport"],

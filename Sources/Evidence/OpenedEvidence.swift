@@ -59,7 +59,7 @@ public struct OpenedEvidence: Sendable {
   ///
   /// - Throws: ``ImageAccess/ImageError`` when the file (or a file of its set) cannot be opened (exit code 3).
   public static func open(path: String) throws(ImageError) -> OpenedEvidence {
-    if SparseBundle.matches(path: path) { return try openSparseBundle(path: path) }
+    if SparseBundle.matches(path: path) { return openSparseBundle(path: path) }
     if EWFImage.isEWF(path: path) { return try openEWF(path: path) }
     if let set = try SplitRawSet.open(path: path) {
       return located(path: path, format: .splitRaw, stored: set.source, media: set.source, segments: set.files)
@@ -75,15 +75,13 @@ public struct OpenedEvidence: Sendable {
     return located(path: path, format: nil, stored: image, media: image, segments: nil)
   }
 
-  static func openSparseBundle(path: String) throws(ImageError) -> OpenedEvidence {
+  static func openSparseBundle(path: String) -> OpenedEvidence {
     do {
       // A bundle may hold thousands of band files: they are opened on demand, never all at once, so the "stored"
       // bytes (hashed, sized) are the disk the bundle holds, holes as zeros.
       let bundle = try SparseBundle(path: path)
       let media = bundle.media()
       return located(path: path, format: .sparsebundle, stored: media, media: media, segments: bundle.bandFiles)
-    } catch let error as ImageError {
-      throw error
     } catch {
       return unreadable(path: path, format: .sparsebundle, stored: MemorySource([]), error, segments: nil)
     }
