@@ -22,7 +22,7 @@ public struct BandedSource: ByteSource {
   }
 
   public func withBytes<R>(_ range: Range<Int>, _ body: (UnsafeRawBufferPointer) throws -> R) throws -> R {
-    try checkRange(range.lowerBound, range.count, structure: "banded image")
+    try checkRange(range.lowerBound, range.count, structure: "banded_image")
     if range.isEmpty { return try body(UnsafeRawBufferPointer(start: nil, count: 0)) }
     let band = range.lowerBound / bandSize
     let start = band * bandSize  // <= lowerBound: no overflow
@@ -76,27 +76,27 @@ public enum SparseImage {
   /// - Throws: ``ParseError`` located in the header: zero or absurd band size, a media size that overflows, more
   ///   bands than the header holds, a band number outside the media or used twice.
   public static func open(_ file: any ByteSource) throws -> BandedSource {
-    let header = try file.reader(at: 0, length: headerSize, structure: "sparseimage header")
+    let header = try file.reader(at: 0, length: headerSize, structure: "sparseimage_header")
     func be32(_ at: Int) throws(ParseError) -> UInt32 { UInt32(bigEndian: try header.u32(at)) }
     let sectorsPerBand = try be32(8)
     let sectors = try be32(16)
     guard sectorsPerBand > 0, sectorsPerBand <= 1 << 21 else {  // bands up to 1 GiB
       throw ParseError(.valueOutOfRange(field: "sectors per band", value: UInt64(sectorsPerBand)),
-                       in: "sparseimage header", at: 8)
+                       in: "sparseimage_header", at: 8)
     }
     let bandSize = Int(sectorsPerBand) * 512  // <= 2^30
     let byteCount = Int(sectors) * 512  // < 2^41
     let bandCount = (byteCount + bandSize - 1) / bandSize
     guard bandCount <= maximumBands else {
       throw ParseError(.limitExceeded(what: "bands in the sparseimage header (\(bandCount) needed)", limit: maximumBands),
-                       in: "sparseimage header", at: 16)
+                       in: "sparseimage_header", at: 16)
     }
     var slots = [Int](repeating: -1, count: bandCount)  // media band -> array index
     for index in 0..<maximumBands {
       let number = try be32(bandMapOffset + 4 * index)
       guard number != 0 else { continue }
       guard Int(number) <= bandCount, slots[Int(number) - 1] < 0 else {
-        throw ParseError(.valueOutOfRange(field: "band number", value: UInt64(number)), in: "sparseimage band map",
+        throw ParseError(.valueOutOfRange(field: "band number", value: UInt64(number)), in: "sparseimage_band_map",
                          at: bandMapOffset + 4 * index)
       }
       slots[Int(number) - 1] = index
@@ -107,7 +107,7 @@ public enum SparseImage {
       let offset = headerSize + map[band] * bandSize  // index < 1008, bandSize <= 2^30: fits
       guard offset + bandSize <= file.byteCount else {
         throw ParseError(.truncated(needed: bandSize, available: max(0, file.byteCount - offset)),
-                         in: "sparseimage band \(band + 1)", at: offset)
+                         in: "sparseimage_band \(band + 1)", at: offset)
       }
       return (file, offset, bandSize)
     }

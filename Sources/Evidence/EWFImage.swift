@@ -68,7 +68,7 @@ public final class EWFImage: ByteSource, @unchecked Sendable {
   public init(firstSegment path: String, cache: ChunkCache = .shared) throws(ParseError) {
     if let signature = Self.signature(path), signature != .ewf1 {
       throw ParseError(.invalid("\(signature.rawValue) files are not supported: libewf 20140813 reads EWF1 (E01) "
-                                + "media only"), in: "EWF segment \(Self.baseName(path))", at: 0)
+                                + "media only"), in: "ewf_segment \(Self.baseName(path))", at: 0)
     }
     var error: UnsafeMutablePointer<libewf_error_t>? = nil
     var names: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>? = nil
@@ -77,7 +77,7 @@ public final class EWFImage: ByteSource, @unchecked Sendable {
       let names
     else {
       throw ParseError(.invalid("cannot find the segment files: \(Self.take(&error))"),
-                       in: "EWF segment \(Self.baseName(path))", at: nil)
+                       in: "ewf_segment \(Self.baseName(path))", at: nil)
     }
     defer { libewf_glob_free(names, count, nil) }
     var files: [SegmentFile] = []
@@ -93,17 +93,17 @@ public final class EWFImage: ByteSource, @unchecked Sendable {
       access(after, F_OK) == 0
     {
       throw ParseError(.invalid("segment file \(Self.baseName(next)) is missing (\(Self.baseName(after)) is present)"),
-                       in: "EWF segment \(Self.baseName(next))", at: nil)
+                       in: "ewf_segment \(Self.baseName(next))", at: nil)
     }
     var opened: UnsafeMutablePointer<libewf_handle_t>? = nil
     guard libewf_handle_initialize(&opened, &error) == 1, let opened else {
-      throw ParseError(.invalid("libewf: \(Self.take(&error))"), in: "EWF segment \(Self.baseName(path))", at: nil)
+      throw ParseError(.invalid("libewf: \(Self.take(&error))"), in: "ewf_segment \(Self.baseName(path))", at: nil)
     }
     guard libewf_handle_open(opened, names, count, Int32(LIBEWF_ACCESS_FLAG_READ.rawValue), &error) == 1 else {
       let message = Self.take(&error)
       var doomed: UnsafeMutablePointer<libewf_handle_t>? = opened
       libewf_handle_free(&doomed, nil)
-      throw ParseError(.invalid("libewf cannot open the set: \(message)"), in: "EWF segment \(Self.baseName(path))",
+      throw ParseError(.invalid("libewf cannot open the set: \(message)"), in: "ewf_segment \(Self.baseName(path))",
                        at: nil)
     }
     var format: UInt8 = 0
@@ -117,7 +117,7 @@ public final class EWFImage: ByteSource, @unchecked Sendable {
     else {
       let message = Self.take(&error)
       Self.close(opened)
-      throw ParseError(.invalid("libewf: \(message)"), in: "EWF segment \(Self.baseName(path))", at: nil)
+      throw ParseError(.invalid("libewf: \(message)"), in: "ewf_segment \(Self.baseName(path))", at: nil)
     }
     let logical: Set<UInt32> = [
       LIBEWF_FORMAT_LOGICAL_ENCASE5.rawValue, LIBEWF_FORMAT_LOGICAL_ENCASE6.rawValue,
@@ -132,7 +132,7 @@ public final class EWFImage: ByteSource, @unchecked Sendable {
         logical.contains(UInt32(format))
           ? .invalid("a logical evidence file (L01) holds files, not a disk: unsupported")
           : .valueOutOfRange(field: "media size or chunk size", value: mediaSize),
-        in: "EWF segment \(Self.baseName(path))", at: nil)
+        in: "ewf_segment \(Self.baseName(path))", at: nil)
     }
     self.handle = opened
     self.segmentFiles = files
@@ -149,7 +149,7 @@ public final class EWFImage: ByteSource, @unchecked Sendable {
   // MARK: Reading
 
   public func withBytes<R>(_ range: Range<Int>, _ body: (UnsafeRawBufferPointer) throws -> R) throws -> R {
-    try checkRange(range.lowerBound, range.count, structure: "EWF media")
+    try checkRange(range.lowerBound, range.count, structure: "ewf_media")
     if range.isEmpty { return try body(UnsafeRawBufferPointer(start: nil, count: 0)) }
     let first = range.lowerBound / chunkSize
     let last = (range.upperBound - 1) / chunkSize
@@ -167,7 +167,7 @@ public final class EWFImage: ByteSource, @unchecked Sendable {
   ///
   /// - Throws: ``ParseError`` at the offset libewf could not read (a segment missing or truncated at the end).
   public func read(into buffer: UnsafeMutableRawBufferPointer, at offset: Int) throws(ParseError) {
-    try checkRange(offset, buffer.count, structure: "EWF media")
+    try checkRange(offset, buffer.count, structure: "ewf_media")
     guard let base = buffer.baseAddress, buffer.count > 0 else { return }
     var error: UnsafeMutablePointer<libewf_error_t>? = nil
     var done = 0
@@ -179,7 +179,7 @@ public final class EWFImage: ByteSource, @unchecked Sendable {
         let message = got < 0 ? Self.take(&error) : "no data"
         let last = segmentFiles.last.map { " after segment \($0.name)" } ?? ""
         throw ParseError(.invalid("media bytes cannot be read (a segment file missing or truncated\(last)?): \(message)"),
-                         in: "EWF media", at: offset + done)
+                         in: "ewf_media", at: offset + done)
       }
       done += got
     }

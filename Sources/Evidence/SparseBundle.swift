@@ -38,16 +38,16 @@ public final class SparseBundle: Sendable {
     guard let data = FileManager.default.contents(atPath: plistPath), data.count <= 1 << 20,
       let plist = try? PropertyListSerialization.propertyList(from: data, format: nil) as? [String: Any]
     else {
-      throw ParseError(.invalid("not a readable property list"), in: "sparsebundle Info.plist", at: nil)
+      throw ParseError(.invalid("not a readable property list"), in: "sparsebundle_info_plist", at: nil)
     }
     guard (plist["diskimage-bundle-type"] as? String) == "com.apple.diskimage.sparsebundle" else {
       throw ParseError(.invalid("diskimage-bundle-type is not com.apple.diskimage.sparsebundle"),
-                       in: "sparsebundle Info.plist", at: nil)
+                       in: "sparsebundle_info_plist", at: nil)
     }
     guard let band = (plist["band-size"] as? NSNumber)?.int64Value, band > 0, band <= 1 << 30,
       let size = (plist["size"] as? NSNumber)?.int64Value, size >= 0, size <= Int64(Int.max / 2)
     else {
-      throw ParseError(.valueOutOfRange(field: "band-size or size", value: 0), in: "sparsebundle Info.plist", at: nil)
+      throw ParseError(.valueOutOfRange(field: "band-size or size", value: 0), in: "sparsebundle_info_plist", at: nil)
     }
     self.path = path
     self.bandSize = Int(band)
@@ -58,13 +58,13 @@ public final class SparseBundle: Sendable {
     for name in names {
       guard let index = Int(name, radix: 16), name == String(index, radix: 16), index < bandCount else {
         throw ParseError(.invalid("band file \(name) is not a band of this \(byteCount)-byte disk"),
-                         in: "sparsebundle bands/\(name)", at: nil)
+                         in: "sparsebundle_band bands/\(name)", at: nil)
       }
       let size = ((try? FileManager.default.attributesOfItem(atPath: path + "/bands/" + name))?[.size] as? NSNumber)?
         .intValue ?? 0
       guard size <= bandSize else {
         throw ParseError(.valueOutOfRange(field: "band file size", value: UInt64(size)),
-                         in: "sparsebundle bands/\(name)", at: index * bandSize)
+                         in: "sparsebundle_band bands/\(name)", at: index * bandSize)
       }
       files.append((index, .init(name: "bands/" + name, path: path + "/bands/" + name, sizeBytes: size)))
     }
@@ -95,7 +95,7 @@ public final class SparseBundle: Sendable {
     let image = try MappedImage(path: path + "/bands/" + String(index, radix: 16), windowSize: 1 << 20, cachedWindows: 2)
     guard image.byteCount <= bandSize else {
       throw ParseError(.valueOutOfRange(field: "band file size", value: UInt64(image.byteCount)),
-                       in: "sparsebundle bands/\(String(index, radix: 16))", at: index * bandSize)
+                       in: "sparsebundle_band bands/\(String(index, radix: 16))", at: index * bandSize)
     }
     open.withLock { list in
       list.append((index, image))

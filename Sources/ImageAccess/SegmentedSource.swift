@@ -34,12 +34,12 @@ public struct SegmentedSource: ByteSource {
     for (index, segment) in segments.enumerated() {
       if index < expectedBytes.count, let expected = expectedBytes[index], segment.source.byteCount < expected {
         throw ParseError(
-          .truncated(needed: expected, available: segment.source.byteCount), in: "segment \(segment.name)", at: total)
+          .truncated(needed: expected, available: segment.source.byteCount), in: "segment_file \(segment.name)", at: total)
       }
       starts.append(total)
       let (sum, overflow) = total.addingReportingOverflow(segment.source.byteCount)
       guard !overflow else {
-        throw ParseError(.arithmeticOverflow(field: "size of segment \(segment.name)"), in: "segment list", at: total)
+        throw ParseError(.arithmeticOverflow(field: "size of segment \(segment.name)"), in: "segment_list", at: total)
       }
       total = sum
     }
@@ -60,7 +60,7 @@ public struct SegmentedSource: ByteSource {
   }
 
   public func withBytes<R>(_ range: Range<Int>, _ body: (UnsafeRawBufferPointer) throws -> R) throws -> R {
-    try checkRange(range.lowerBound, range.count, structure: "segment list")
+    try checkRange(range.lowerBound, range.count, structure: "segment_list")
     if range.isEmpty || segments.isEmpty { return try body(UnsafeRawBufferPointer(start: nil, count: 0)) }
     let first = segmentIndex(containing: range.lowerBound)
     let start = starts[first]
@@ -95,7 +95,7 @@ public struct SegmentedSource: ByteSource {
     do {
       try segment.source.checkRange(range.lowerBound, range.count, structure: segment.name)
     } catch {
-      throw ParseError(error.reason, in: "segment \(segment.name)", at: starts[index] &+ range.lowerBound)  // < byteCount
+      throw ParseError(error.reason, in: "segment_file \(segment.name)", at: starts[index] &+ range.lowerBound)  // < byteCount
     }
     return try segment.source.withBytes(range, body)
   }

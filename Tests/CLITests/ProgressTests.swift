@@ -15,18 +15,8 @@ import Testing
 
   /// Runs ringo with separate standard output and standard error pipes (neither a terminal).
   static func runPiped(_ arguments: [String]) throws -> (status: Int32, stdout: String, stderr: String) {
-    let process = Process()
-    process.executableURL = URL(fileURLWithPath: CLITests.ringo)
-    process.arguments = arguments
-    let out = Pipe()
-    let err = Pipe()
-    process.standardOutput = out
-    process.standardError = err
-    try process.run()
-    let errData = DataCollector(err.fileHandleForReading)
-    let data = out.fileHandleForReading.readDataToEndOfFile()
-    process.waitUntilExit()
-    return (process.terminationStatus, String(decoding: data, as: UTF8.self), String(decoding: errData.wait(), as: UTF8.self))
+    let result = try Subprocess.run(CLITests.ringo, arguments)
+    return (result.status, result.output, result.errors)
   }
 
   func underTerminal(_ extra: [String], lang: String = "en") throws -> String {
@@ -73,22 +63,5 @@ import Testing
       #expect((object["total_bytes"] as? Int) == 511_958_528)
       #expect(object["done_bytes"] is Int)
     }
-  }
-}
-
-/// Reads a pipe to its end on another thread (so a chatty child cannot block on a full pipe).
-final class DataCollector: @unchecked Sendable {
-  // @unchecked: `data` is written once before `done` is signalled and read after.
-  private var data = Data()
-  private let done = DispatchSemaphore(value: 0)
-  init(_ handle: FileHandle) {
-    Thread.detachNewThread { [self] in
-      data = handle.readDataToEndOfFile()
-      done.signal()
-    }
-  }
-  func wait() -> Data {
-    done.wait()
-    return data
   }
 }

@@ -37,7 +37,7 @@ import TestSupport
 
   @Test func aReadPastTheEndIsALocatedError() throws {
     let (source, all) = try Self.segments([100, 200])
-    #expect(throws: ParseError(.truncated(needed: 10, available: 5), in: "segment list", at: all.count - 5)) {
+    #expect(throws: ParseError(.truncated(needed: 10, available: 5), in: "segment_list", at: all.count - 5)) {
       _ = try source.read((all.count - 5)..<(all.count + 5))
     }
   }
@@ -45,7 +45,7 @@ import TestSupport
   @Test func aSegmentShorterThanDeclaredIsAnErrorNamingItsFile() throws {
     let a = try MappedImage(path: try Scratch.file([UInt8](repeating: 1, count: 4096), name: "disk.001"))
     let b = try MappedImage(path: try Scratch.file([UInt8](repeating: 2, count: 1000), name: "disk.002"))
-    #expect(throws: ParseError(.truncated(needed: 4096, available: 1000), in: "segment disk.002", at: 4096)) {
+    #expect(throws: ParseError(.truncated(needed: 4096, available: 1000), in: "segment_file disk.002", at: 4096)) {
       _ = try SegmentedSource(
         segments: [.init(name: "disk.001", source: a), .init(name: "disk.002", source: b)], expectedBytes: [4096, 4096])
     }

@@ -10,6 +10,7 @@
 import Evidence
 import Foundation
 import ImageAccess
+import TestSupport
 
 let arguments = CommandLine.arguments
 guard arguments.count >= 2 else {
@@ -28,9 +29,10 @@ func best(_ body: () throws -> Void) rethrows -> Double {
   return times.min() ?? 0
 }
 
+/// Runs `command` through `sh`; both it and the peers it names come from Tools/external-programs.tsv.
 func shell(_ command: String) throws {
   let process = Process()
-  process.executableURL = URL(fileURLWithPath: "/bin/sh")
+  process.executableURL = URL(fileURLWithPath: try ExternalPrograms.path("sh"))
   process.arguments = ["-c", command]
   try process.run()
   process.waitUntilExit()
@@ -51,6 +53,8 @@ let read = try best {
   }
 }
 let digests = try best { _ = try image.mediaDigests() }
+_ = try ExternalPrograms.path("ewfexport")  // listed and installed, or a clear error before timing anything
+_ = try ExternalPrograms.path("ewfverify")
 let quoted = "'" + path.replacingOccurrences(of: "'", with: "'\\''") + "'"
 let export = try best { try shell("ewfexport -q -u -f raw -t - \(quoted) > /dev/null 2>&1") }
 let verify = try best { try shell("ewfverify -q \(quoted) > /dev/null 2>&1") }

@@ -1,4 +1,5 @@
 import Evidence
+import ReportModel
 import ImageAccess
 
 /// The EWF facts of the report: acquisition metadata, the stored and recomputed digests, whether they agree, and
@@ -39,7 +40,7 @@ public struct EWFVerification: Sendable {
         verified = comparisons.allSatisfy { $0.0 == $0.1 }
         for (stored, now, name) in comparisons where stored != now {
           let problem = ParseError(.invalid("the media's \(name) is \(now), the acquisition stored \(stored)"),
-                                   in: "EWF hash section", at: nil)
+                                   in: "ewf_hash_section", at: nil)
           errors.append(.init(code: "ewf-hash-mismatch", offset: nil, message: problem.description))
           damage = damage ?? problem
         }
@@ -76,10 +77,10 @@ public struct EWFVerification: Sendable {
       {
         return ("ewf-segment-missing", ParseError(
           .invalid("the last \(failed.length) bytes of media are in no segment file: \(next) (after \(last.name)) is "
-                   + "missing or truncated"), in: "EWF segment \(next)", at: failed.offset))
+                   + "missing or truncated"), in: "ewf_segment \(next)", at: failed.offset))
       }
       return ("ewf-chunk-checksum", ParseError(
-        .invalid("chunk checksum does not match (\(failed.length) bytes of media)"), in: "EWF chunk", at: failed.offset))
+        .invalid("chunk checksum does not match (\(failed.length) bytes of media)"), in: "ewf_chunk", at: failed.offset))
     }
     return (problems.map { .init(code: $0.0, offset: $0.1.offset, message: $0.1.description) }, problems.first?.1)
   }

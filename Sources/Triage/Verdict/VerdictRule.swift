@@ -1,308 +1,218 @@
 import APFSFormat
 import ImageAccess
 
-/// Decides the verdict class and writes its summary, reasons (each citing the figures it rests on) and advice.
-///
-/// - `not-apfs`: no container superblock at offset 0 or in a GPT APFS partition.
-/// - `damaged`: a container superblock exists but no checkpoint verifies.
-/// - `unrecoverable-without-vendor`: a user-data volume (role data, else user, else the volumes without a role)
-///   uses per-file Data Protection.
-/// - `recoverable-with-credentials`: a user-data volume is ONEKEY-encrypted (FileVault-style).
-/// - `recoverable`: otherwise.
-public enum VerdictRule {
-  public static func verdict(for facts: TriageFacts, findings: [TriageReport.Finding]) -> TriageReport.Verdict {
-    let lang = facts.options.language
-    if let damage = facts.evidenceDamage {
-      return .init(
-        verdictClass: .damaged,
-        summary: lang.pick(
-          "The evidence itself is damaged: part of the acquired media cannot be read as it was acquired.",
-          "証拠ファイル自体が損傷しています。取得したメディアの一部を取得時のとおりに読めません。"),
-        reasons: [lang.pick(
-          "\(damage.description) (format: \(facts.evidence.format.rawValue)).",
-          "\(damage.description)（形式: \(facts.evidence.format.rawValue)）。")],
-        advice: [lang.pick(
-          "Find the missing or intact segment files (or re-acquire) before relying on anything read from this copy.",
-          "このコピーから読んだ内容に頼る前に、欠けている、または無傷のセグメントファイルを探すか、再取得してください。")])
-    }
-    if let error = facts.notAPFS, let scan = facts.contentScan, scan.encryptionAssessment().isWholeImageEncrypted {
-      let a = scan.encryptionAssessment()
-      return .init(
-        verdictClass: .notAPFS,
-        summary: lang.pick(
-          "No readable file-system structure: the image is encrypted as a whole and cannot be read off the device.",
-          "読める構造がありません。イメージ全体が暗号化されており、端末の外では読めません。"),
-        reasons: [lang.pick(
-          "No APFS container superblock was found (\(error.description)); the content scan classed "
-            + "\(ByteText.percent(a.encryptedFraction)) of the \(a.nonZeroBytes) non-zero bytes as indistinguishable "
-            + "from random.",
-          "APFS コンテナのスーパーブロックが見つかりません（\(error.description)）。内容スキャンでは非ゼロ "
-            + "\(a.nonZeroBytes) バイトのうち \(ByteText.percent(a.encryptedFraction)) が乱数と区別できませんでした。")]
-          + Explanations.vendorChain(lang),
-        advice: Explanations.vendorAdvice(lang))
-    }
-    if let error = facts.notAPFS {
-      return .init(
-        verdictClass: .notAPFS,
-        summary: lang.pick(
-          "No APFS container was found in this file.",
-          "このファイルには APFS コンテナが見つかりませんでした。"),
-        reasons: [lang.pick(
-          "Checked for the container superblock magic \"NXSB\" at offset 32 and for a GPT with an Apple_APFS "
-            + "partition (format detected: \(facts.evidence.format.rawValue)); \(error.description).",
-          "オフセット 32 のコンテナスーパーブロックのマジック「NXSB」と、Apple_APFS パーティションを持つ GPT を"
-            + "確認しました（検出された形式: \(facts.evidence.format.rawValue)）。\(error.description)")],
-        advice: [lang.pick(
-          "Check that this is the right image (a whole-disk or APFS-partition image); an image that is encrypted "
-            + "as a whole (a chip-off or raw NAND dump) has no readable structures at all.",
-          "正しいイメージ（ディスク全体または APFS パーティションのイメージ）か確認してください。"
-            + "チップオフや NAND の生ダンプのように全体が暗号化されたイメージには、読める構造がまったくありません。")])
-    }
-    if let damage = facts.damage {
-      let tried = damage.attempts.map { attempt -> String in
-        switch attempt.outcome {
-        case let .skipped(e): "xid \(attempt.transactionID): \(e.description)"
-        case .used: "xid \(attempt.transactionID): used"
-        case .notNeeded: "xid \(attempt.transactionID)"
-        }
-      }
-      return .init(
-        verdictClass: .damaged,
-        summary: lang.pick(
-          "An APFS container is present but none of its checkpoints can be used.",
-          "APFS コンテナは存在しますが、使用できるチェックポイントがありません。"),
-        reasons: [lang.pick(
-          "Block 0 holds a container superblock"
-            + (damage.blockZero.map { " (xid \($0.transactionID), \($0.blockCount) blocks of \($0.blockSize) bytes)" }
-              ?? "")
-            + "; \(damage.attempts.count) checkpoint superblock(s) tried: "
-            + (tried.isEmpty ? "none found in the descriptor area" : tried.joined(separator: "; "))
-            + ". Last error: \(damage.error.description).",
-          "ブロック 0 にコンテナスーパーブロックがあります"
-            + (damage.blockZero.map { "（xid \($0.transactionID)、\($0.blockSize) バイト × \($0.blockCount) ブロック）" }
-              ?? "")
-            + "。試したチェックポイントスーパーブロック \(damage.attempts.count) 個: "
-            + (tried.isEmpty ? "記述子領域に見つかりません" : tried.joined(separator: "; "))
-            + "。最後のエラー: \(damage.error.description)。")],
-        advice: [lang.pick(
-          "Keep the original image unchanged; structural repair or carving may recover parts, but nothing is "
-            + "readable through the file system as it stands.",
-          "元のイメージは変更せずに保全してください。構造の修復やカービングで一部を取り出せる可能性はありますが、"
-            + "現状ではファイルシステム経由で読めるものはありません。")])
-    }
-    guard let container = facts.container else {
-      return .init(verdictClass: .damaged, summary: "", reasons: [], advice: [])
-    }
-    let users = facts.userDataVolumes
-    let perFile = users.filter { $0.encryption == .perFile }
-    let onekey = users.filter { $0.encryption == .onekey }
-    let lowSpace = findings.first { $0.code == "update-space-shortfall" }
-      ?? findings.first { $0.code == "low-free-space" && $0.volume == nil }
-    var reasons: [String] = []
-    let bs = UInt64(container.blockSize)
-    func describe(_ v: APFSSuperblock) -> String {
-      lang.pick(
-        "\"\(v.name)\" (role \(v.role.name), fs_flags \(hex(v.flags.rawValue)) = [\(v.flags.names.joined(separator: ", "))], "
-          + "\(ByteText.exact(v.allocatedBlockCount &* bs, lang)) allocated)",
-        "「\(v.name)」（ロール \(v.role.name)、fs_flags \(hex(v.flags.rawValue)) = [\(v.flags.names.joined(separator: ", "))]、"
-          + "割り当て済み \(ByteText.exact(v.allocatedBlockCount &* bs, lang))）")
-    }
-    if let lowSpace {
-      reasons.append(lowSpace.message)
-    }
+/// The typed facts the verdict is decided on, taken from ``TriageFacts`` and the findings.
+public struct VerdictInput: Sendable, Equatable {
+  public enum Evidence: Sendable, Equatable {
+    /// No container superblock. `wholeImage` holds the content scan's figures when it found the image random.
+    case noContainer(format: String, error: ErrorFigures, wholeImage: (encryptedFraction: Double, nonZeroBytes: Int)?)
+    /// A container superblock exists but no checkpoint could be used.
+    case damaged(blockZero: BlockZeroFigures?, attempts: [AttemptFigures], lastError: ErrorFigures)
+    /// A usable container.
+    case container(Container)
+    /// The evidence itself is damaged (a segment missing or truncated, a chunk whose checksum fails, media that no
+    /// longer matches its acquisition hash), whatever the container says.
+    case evidenceDamaged(format: String, error: ErrorFigures)
 
-    // Measured bytes decide where the tree could be walked: per-file volumes count as unrecoverable only when at
-    // least half of their file bytes sit in encrypted extents.
-    var readablePerFile: [(APFSSuperblock, VolumeCensus)] = []
-    var lockedPerFile: [APFSSuperblock] = []
-    for volume in perFile {
-      if let census = facts.completeCensus(volume), census.encryptedBytes + census.plaintextBytes > 0,
-        census.encryptedBytes * 2 < census.encryptedBytes + census.plaintextBytes
-      {
-        readablePerFile.append((volume, census))
-      } else {
-        lockedPerFile.append(volume)
+    public static func == (a: Evidence, b: Evidence) -> Bool {
+      switch (a, b) {
+      case let (.noContainer(f1, e1, w1), .noContainer(f2, e2, w2)):
+        f1 == f2 && e1 == e2 && w1?.encryptedFraction == w2?.encryptedFraction && w1?.nonZeroBytes == w2?.nonZeroBytes
+      case let (.damaged(b1, a1, e1), .damaged(b2, a2, e2)): b1 == b2 && a1 == a2 && e1 == e2
+      case let (.container(c1), .container(c2)): c1 == c2
+      case let (.evidenceDamaged(f1, e1), .evidenceDamaged(f2, e2)): f1 == f2 && e1 == e2
+      default: false
       }
     }
-    func measured(_ v: APFSSuperblock) -> String {
-      guard let c = facts.completeCensus(v) else {
-        return lang.pick(
-          " The file-system tree could not be walked, so the decision rests on the volume flags.",
-          " ファイルシステムツリーをたどれなかったため、判断はボリュームのフラグに基づきます。")
-      }
-      let total = c.encryptedBytes + c.plaintextBytes
-      let share = total > 0 ? Double(c.encryptedBytes) / Double(total) : 0
-      let classes = c.protectionClasses.sorted { $0.key < $1.key }.filter { $0.value > 0 }
-        .map { "\($0.key): \($0.value)" }.joined(separator: ", ")
-      return lang.pick(
-        " Measured in its tree: \(c.files) files; \(ByteText.exact(c.encryptedBytes, lang)) of file data in encrypted "
-          + "extents and \(ByteText.exact(c.plaintextBytes, lang)) in plaintext extents (\(ByteText.percent(share)) "
-          + "encrypted); files per protection class: \(classes.isEmpty ? "none" : classes).",
-        " ツリーの実測: ファイル \(c.files) 個。暗号化されたエクステントに \(ByteText.exact(c.encryptedBytes, lang))、"
-          + "平文のエクステントに \(ByteText.exact(c.plaintextBytes, lang))（暗号化率 \(ByteText.percent(share))）。"
-          + "保護クラス別ファイル数: \(classes.isEmpty ? "なし" : classes)。")
-    }
+  }
 
-    if !lockedPerFile.isEmpty {
-      reasons.append(lang.pick(
-        "User data volume " + lockedPerFile.map(describe).joined(separator: ", ")
-          + " uses per-file Data Protection: each file's key is wrapped by a class key."
-          + lockedPerFile.map(measured).joined(),
-        "利用者データのボリューム" + lockedPerFile.map(describe).joined(separator: "、")
-          + "はファイルごとのデータ保護を使っており、各ファイルの鍵はクラス鍵でラップされています。"
-          + lockedPerFile.map(measured).joined()))
-      reasons.append(contentsOf: Explanations.vendorChain(lang))
-      if let kernel = facts.ipsw?.kernelcache {
-        reasons.append(lang.pick(
-          "In the IPSW given (\(facts.ipsw?.productVersion ?? "?")), the kernel is an IM4P of type "
-            + "\(kernel.im4pType) (\(kernel.payloadFormat)"
-            + (kernel.kernelVersion.map { ", \"\($0)\"" } ?? "") + ")"
-            + (kernel.personalize == true ? ", listed in BuildManifest with Personalize: it boots only with an "
-              + "IM4M ticket Apple signs for this device's ECID and current nonce" : "")
-            + (kernel.isEncrypted ? "; its payload carries a KBAG, so it is encrypted with the device-class GID "
-              + "key inside the application processor" : "") + ". A modified or third-party kernel has another "
-            + "digest and no Apple signature, so the Boot ROM chain refuses it.",
-          "指定された IPSW（\(facts.ipsw?.productVersion ?? "?")）のカーネルは種類 \(kernel.im4pType) の IM4P です"
-            + "（\(kernel.payloadFormat)" + (kernel.kernelVersion.map { "、「\($0)」" } ?? "") + "）"
-            + (kernel.personalize == true ? "。BuildManifest で Personalize 指定されており、この端末の ECID と"
-              + "現在のノンスに対して Apple が署名した IM4M チケットがなければ起動しません" : "")
-            + (kernel.isEncrypted ? "。ペイロードには KBAG があり、アプリケーションプロセッサ内の GID 鍵で"
-              + "暗号化されています" : "") + "。改変したカーネルや第三者のカーネルはダイジェストが異なり Apple の署名も"
-            + "ないため、Boot ROM からの起動連鎖が拒否します。"))
-      }
-      var advice = Explanations.vendorAdvice(lang)
-      if lowSpace != nil {
-        advice.insert(lang.pick(
-          "The free-space shortage above is the likely cause of a failed update. Only the device itself can "
-            + "use its data: an \"Update\" (not \"Restore\") from a computer keeps the user data and is the only "
-            + "route that may bring the phone back; the image alone cannot.",
-          "上記の空き容量不足がアップデート失敗の原因と考えられます。データを使えるのはその端末自身だけです。"
-            + "コンピュータからの「アップデート」（「復元」ではなく）は利用者データを保持し、端末を復帰させうる"
-            + "唯一の方法です。イメージだけからは復旧できません。"), at: 0)
-      }
-      return .init(
-        verdictClass: .unrecoverableWithoutVendor,
-        summary: lang.pick(
-          "The user's data is encrypted with keys that only this device, running Apple's signed software, can "
-            + "unwrap: it cannot be recovered from the image without the vendor.",
-          "利用者のデータは、Apple の署名付きソフトウェアを実行するこの端末だけが解除できる鍵で暗号化されています。"
-            + "メーカーの協力なしにイメージから復旧することはできません。"),
-        reasons: reasons, advice: advice)
+  public struct Container: Sendable, Equatable {
+    public var volumeCount: Int
+    /// The container keybag's block, when there is one.
+    public var keybagBlock: UInt64?
+    /// The user-data volumes (role data, else user, else the volumes without a role).
+    public var userVolumes: [UserVolume]
+    /// Volumes whose trees could not be walked to the end (not counting encrypted metadata).
+    public var treeFailures: [TreeFailure]
+    /// Whether the trees were walked at all (`TriageOptions.walkTrees`).
+    public var treesWalked: Bool
+
+    public init(volumeCount: Int, keybagBlock: UInt64?, userVolumes: [UserVolume], treeFailures: [TreeFailure],
+                treesWalked: Bool) {
+      self.volumeCount = volumeCount
+      self.keybagBlock = keybagBlock
+      self.userVolumes = userVolumes
+      self.treeFailures = treeFailures
+      self.treesWalked = treesWalked
     }
-    for (volume, census) in readablePerFile {
-      reasons.append(lang.pick(
-        "Volume " + describe(volume) + " is marked for per-file Data Protection, but most of its file data is not "
-          + "encrypted: \(ByteText.exact(census.plaintextBytes, lang)) are in plaintext extents and readable from the "
-          + "image; only \(ByteText.exact(census.encryptedBytes, lang)) are in encrypted extents." + measured(volume),
-        "ボリューム" + describe(volume) + "はファイルごとのデータ保護の設定ですが、ファイルデータの大半は暗号化されて"
-          + "いません。\(ByteText.exact(census.plaintextBytes, lang)) は平文のエクステントにありイメージから読めます。"
-          + "暗号化されたエクステントにあるのは \(ByteText.exact(census.encryptedBytes, lang)) だけです。" + measured(volume)))
+  }
+
+  public struct UserVolume: Sendable, Equatable {
+    public var figures: VolumeFigures
+    public var encryption: EncryptionStyle
+
+    public init(figures: VolumeFigures, encryption: EncryptionStyle) {
+      self.figures = figures
+      self.encryption = encryption
     }
-    if !onekey.isEmpty {
-      reasons.append(lang.pick(
-        "User data volume " + onekey.map(describe).joined(separator: ", ")
-          + " is encrypted with a single volume key (APFS_FS_ONEKEY). That key is wrapped in the container and "
-          + "volume keybags by a key derived from the user's password (PBKDF2) or by the recovery key"
-          + (container.hasKeybag ? "; the container keybag is present at block \(container.superblock.keylockerBlock)." : "."),
-        "利用者データのボリューム" + onekey.map(describe).joined(separator: "、")
-          + "は単一のボリューム鍵（APFS_FS_ONEKEY）で暗号化されています。この鍵はコンテナとボリュームの"
-          + "キーバッグ内で、利用者のパスワードから導出した鍵（PBKDF2）または復旧キーによってラップされています"
-          + (container.hasKeybag ? "。コンテナのキーバッグはブロック \(container.superblock.keylockerBlock) にあります。" : "。")))
-      return .init(
-        verdictClass: .recoverableWithCredentials,
-        summary: lang.pick(
-          "The data can be recovered with the user's password or recovery key.",
-          "利用者のパスワードまたは復旧キーがあればデータを復旧できます。"),
-        reasons: reasons,
-        advice: [lang.pick(
-          "Ask the customer for the login password or the FileVault recovery key before accepting the job; "
-            + "without either the volume stays encrypted.",
-          "作業を受ける前に、お客様にログインパスワードまたは FileVault 復旧キーを確認してください。"
-            + "どちらもなければボリュームは暗号化されたままです。")])
-    }
-    if !readablePerFile.isEmpty {
-      return .init(
-        verdictClass: .recoverable,
-        summary: lang.pick(
-          "Most of the user's file data is stored in plaintext extents and can be read from the image; the "
-            + "encrypted part cannot.",
-          "利用者のファイルデータの大半は平文のエクステントにありイメージから読めます。暗号化された部分は読めません。"),
-        reasons: reasons,
-        advice: [lang.pick(
-          "Quote only for the plaintext part; the encrypted extents need the device.",
-          "平文の部分についてのみ見積もってください。暗号化されたエクステントには端末が必要です。")])
-    }
-    if users.isEmpty {
-      reasons.append(lang.pick(
-        "No user data volume was found (no volume with role data, user or none among "
-          + "\(container.volumes.count) volume(s)); the readable volumes are system volumes.",
-        "利用者データのボリュームが見つかりません（\(container.volumes.count) 個のボリュームに data・user・none "
-          + "ロールのものがない）。読めるのはシステムボリュームです。"))
-    } else {
-      reasons.append(lang.pick(
-        "User data volume " + users.map(describe).joined(separator: ", ")
-          + " is not encrypted (APFS_FS_UNENCRYPTED): its files can be read directly from the image.",
-        "利用者データのボリューム" + users.map(describe).joined(separator: "、")
-          + "は暗号化されていません（APFS_FS_UNENCRYPTED）。ファイルはイメージから直接読めます。"))
-    }
-    return .init(
-      verdictClass: .recoverable,
-      summary: lang.pick(
-        "The data is not encrypted and can be read from the image.",
-        "データは暗号化されておらず、イメージから読み取れます。"),
-      reasons: reasons,
-      advice: [lang.pick(
-        "Work on a copy of the image; the file system can be walked and files extracted with forensic tools.",
-        "イメージの複製で作業してください。フォレンジックツールでファイルシステムをたどり、ファイルを取り出せます。")])
+  }
+
+  public var evidence: Evidence
+  /// The free-space finding the verdict cites (`update-space-shortfall`, else a container `low-free-space`).
+  public var spaceFinding: Observation?
+  /// The kernelcache of the IPSW given with `--ipsw`.
+  public var kernel: KernelFigures?
+
+  public init(evidence: Evidence, spaceFinding: Observation?, kernel: KernelFigures?) {
+    self.evidence = evidence
+    self.spaceFinding = spaceFinding
+    self.kernel = kernel
   }
 }
 
-/// Explanations shared by verdicts and renderers.
-public enum Explanations {
-  /// Why per-file Data Protection cannot be broken from an image: the chain of keys ending in the device.
-  public static func vendorChain(_ lang: Language) -> [String] {
-    [
-      lang.pick(
-        "1. Each file's contents are encrypted with its own per-file key; that key is stored in the file's metadata "
-          + "only in wrapped form, wrapped by one of the Data Protection class keys (A–D, F).",
-        "1. 各ファイルの内容はファイルごとの鍵で暗号化され、その鍵はデータ保護のクラス鍵（A〜D、F）でラップされた"
-          + "形でのみファイルのメタデータに保存されています。"),
-      lang.pick(
-        "2. The class keys are themselves protected by a key derived from the device's UID, a secret fused into "
-          + "the chip and usable only inside its Secure Enclave, and (for most classes) from the user's passcode.",
-        "2. クラス鍵は、チップに焼き込まれ Secure Enclave の中でしか使えない端末固有の UID から導出した鍵と、"
-          + "（多くのクラスでは）利用者のパスコードによって保護されています。"),
-      lang.pick(
-        "3. Only that device's Secure Enclave, running Apple's signed kernel after the passcode is entered, can "
-          + "unwrap them; the UID cannot be read out, so a copy of the storage is ciphertext without its keys.",
-        "3. それらを解除できるのは、パスコード入力後に Apple の署名付きカーネルを実行しているその端末の "
-          + "Secure Enclave だけです。UID は読み出せないため、ストレージの複製は鍵のない暗号文にすぎません。"),
-      lang.pick(
-        "4. No third party can boot a recovery kernel of its own on the device: the Boot ROM only runs "
-          + "Apple-signed boot stages, and each image must be personalised for this device (ECID and nonce) by "
-          + "Apple's signing server.",
-        "4. 第三者が独自の復旧用カーネルを端末で起動することはできません。Boot ROM は Apple が署名した起動段階"
-          + "しか実行せず、各イメージは Apple の署名サーバーによってこの端末用（ECID とノンス）に個別化されている"
-          + "必要があります。"),
-    ]
+/// Decides the verdict class, its summary, the reasons (each with the figures it rests on) and the advice.
+///
+/// - `damaged` first when the evidence itself is damaged (a missing or truncated segment, an E01 chunk whose checksum
+///   fails, media that no longer matches its acquisition hash).
+/// - `not-apfs`: no container superblock at offset 0 or in a GPT APFS partition.
+/// - `damaged`: a container superblock exists but no checkpoint verifies; or a volume's file-system tree cannot be
+///   walked to the end (a loop, an extent past the container ...), unless the user's data is per-file encrypted
+///   anyway.
+/// - `unrecoverable-without-vendor`: a user-data volume (role data, else user, else the volumes without a role)
+///   uses per-file Data Protection and at least half of its measured file bytes are encrypted (or it was not
+///   measured).
+/// - `recoverable-with-credentials`: a user-data volume is ONEKEY-encrypted (FileVault-style).
+/// - `recoverable`: otherwise.
+public enum VerdictRule {
+  /// The verdict of `facts` in the report's language.
+  public static func verdict(for facts: TriageFacts, findings: [RuleFinding]) -> TriageReport.Verdict {
+    decide(VerdictInput(facts, findings: findings)).report(in: facts.options.language)
   }
 
-  /// What a technician must not and should do with an `unrecoverable-without-vendor` job.
-  public static func vendorAdvice(_ lang: Language) -> [String] {
-    [
-      lang.pick(
-        "Do not Restore or use DFU restore: a restore erases the effaceable keys and the data becomes "
-          + "unrecoverable for everyone, including the vendor.",
-        "「復元」や DFU モードでの復元はしないでください。復元は消去可能な鍵を消してしまい、"
-          + "メーカーを含め誰にもデータを戻せなくなります。"),
-      lang.pick(
-        "Refuse the job before billing: no third-party lab can decrypt this image; say so to the customer "
-          + "with this report.",
-        "請求の前に作業をお断りしてください。どの復旧業者もこのイメージを復号できません。"
-          + "このレポートをもとにお客様へ説明してください。"),
-      lang.pick(
-        "Point the customer to the vendor's support, and to backups (iCloud, a computer) that may hold the data.",
-        "メーカーのサポートや、データが残っている可能性のあるバックアップ（iCloud、パソコン）をご案内ください。"),
-    ]
+  /// The decision: a pure function of the typed facts.
+  public static func decide(_ input: VerdictInput) -> Decision {
+    let container: VerdictInput.Container
+    switch input.evidence {
+    case let .noContainer(_, error, wholeImage?):
+      return Decision(
+        .notAPFS, .wholeImageEncrypted,
+        reasons: [.wholeImageEncrypted(error: error, encryptedFraction: wholeImage.encryptedFraction,
+                                       nonZeroBytes: wholeImage.nonZeroBytes)] + Reason.vendorChain,
+        advice: Advice.vendor)
+    case let .noContainer(format, error, nil):
+      return Decision(.notAPFS, .noContainer, reasons: [.noContainer(format: format, error: error)],
+                      advice: [.checkImage])
+    case let .damaged(blockZero, attempts, lastError):
+      return Decision(
+        .damaged, .noUsableCheckpoint,
+        reasons: [.noUsableCheckpoint(blockZero: blockZero, attempts: attempts, lastError: lastError)],
+        advice: [.keepOriginal])
+    case let .evidenceDamaged(format, error):
+      return Decision(.damaged, .evidenceDamaged, reasons: [.evidenceDamaged(format: format, error: error)],
+                      advice: [.findSegments])
+    case let .container(c):
+      container = c
+    }
+
+    var reasons: [Reason] = input.spaceFinding.map { [.finding($0)] } ?? []
+    let users = container.userVolumes
+    let perFile = users.filter { $0.encryption == .perFile }.map(\.figures)
+    let onekey = users.filter { $0.encryption == .onekey }.map(\.figures)
+    // Measured bytes decide where the tree could be walked: per-file volumes count as unrecoverable only when at
+    // least half of their file bytes sit in encrypted extents.
+    let readablePerFile = perFile.filter { v in
+      guard let tree = v.tree, tree.encryptedBytes + tree.plaintextBytes > 0 else { return false }
+      return tree.encryptedBytes * 2 < tree.encryptedBytes + tree.plaintextBytes
+    }
+    let lockedPerFile = perFile.filter { !readablePerFile.contains($0) }
+    let failures = container.treeFailures.map { Reason.treeUnwalkable($0) }
+
+    if !lockedPerFile.isEmpty {
+      reasons.append(.perFileLocked(volumes: lockedPerFile))
+      reasons += Reason.vendorChain
+      if let kernel = input.kernel { reasons.append(.kernelcache(kernel)) }
+      reasons += failures
+      return Decision(
+        .unrecoverableWithoutVendor, .vendorKeys, reasons: reasons,
+        advice: (input.spaceFinding != nil ? [.updateNotRestore] : []) + Advice.vendor)
+    }
+    if !failures.isEmpty {
+      // A tree that cannot be walked: what it holds cannot be listed or read through the file system.
+      return Decision(.damaged, .treeUnwalkable, reasons: reasons + failures, advice: [.repairTree])
+    }
+    reasons += readablePerFile.map { .perFileMostlyPlaintext(volume: $0) }
+    if !onekey.isEmpty {
+      reasons.append(.onekey(volumes: onekey, keybagBlock: container.keybagBlock))
+      return Decision(.recoverableWithCredentials, .credentials, reasons: reasons, advice: [.askCredentials])
+    }
+    if !readablePerFile.isEmpty {
+      return Decision(.recoverable, .mostlyPlaintext, reasons: reasons, advice: [.quotePlaintext])
+    }
+    if users.isEmpty {
+      reasons.append(.noUserDataVolume(volumeCount: container.volumeCount))
+    } else if container.treesWalked {
+      reasons.append(.notEncrypted(volumes: users.map(\.figures)))
+    } else {
+      reasons.append(.notEncryptedUnwalked(volumes: users.map(\.figures)))
+    }
+    return Decision(.recoverable, .notEncrypted, reasons: reasons, advice: [.workOnCopy])
+  }
+}
+
+extension VerdictInput {
+  /// Takes the verdict's facts from the triage facts and the findings.
+  public init(_ facts: TriageFacts, findings: [RuleFinding]) {
+    let space = findings.first { $0.code == .updateSpaceShortfall }
+      ?? findings.first { $0.code == .lowFreeSpace && $0.volume == nil }
+    var kernel: KernelFigures? = nil
+    if let k = facts.ipsw?.kernelcache {
+      kernel = KernelFigures(
+        productVersion: facts.ipsw?.productVersion, im4pType: k.im4pType, payloadFormat: "\(k.payloadFormat)",
+        kernelVersion: k.kernelVersion, personalized: k.personalize == true, encrypted: k.isEncrypted)
+    }
+    self.init(evidence: .damaged(blockZero: nil, attempts: [], lastError: ErrorFigures(
+                code: "no-container", structure: "evidence", offset: nil, detail: "no container")),
+              spaceFinding: space?.observation,
+              kernel: kernel)
+    if let error = facts.notAPFS {
+      var whole: (Double, Int)? = nil
+      if let a = facts.contentScan?.encryptionAssessment(), a.isWholeImageEncrypted {
+        whole = (a.encryptedFraction, a.nonZeroBytes)
+      }
+      evidence = .noContainer(format: facts.evidence.format.rawValue, error: ErrorFigures(error), wholeImage: whole)
+    } else if let damage = facts.damage {
+      evidence = .damaged(
+        blockZero: damage.blockZero.map {
+          BlockZeroFigures(xid: $0.transactionID, blockCount: $0.blockCount, blockSize: Int($0.blockSize))
+        },
+        attempts: damage.attempts.map { attempt in
+          switch attempt.outcome {
+          case let .skipped(e): AttemptFigures(xid: attempt.transactionID, skipped: ErrorFigures(e), used: false)
+          case .used: AttemptFigures(xid: attempt.transactionID, skipped: nil, used: true)
+          case .notNeeded: AttemptFigures(xid: attempt.transactionID, skipped: nil, used: false)
+          }
+        },
+        lastError: ErrorFigures(damage.error))
+    } else if let container = facts.container {
+      let bs = UInt64(container.blockSize)
+      evidence = .container(.init(
+        volumeCount: container.volumes.count,
+        keybagBlock: container.hasKeybag ? container.superblock.keylockerBlock : nil,
+        userVolumes: facts.userDataVolumes.map { v in
+          let tree = facts.completeCensus(v).map {
+            TreeFigures(files: $0.files, encryptedBytes: $0.encryptedBytes, plaintextBytes: $0.plaintextBytes,
+                        protectionClasses: $0.protectionClasses)
+          }
+          return UserVolume(
+            figures: VolumeFigures(
+              name: v.name, role: v.role.name, flags: v.flags.rawValue, flagNames: v.flags.names,
+              allocatedBytes: v.allocatedBlockCount &* bs, tree: tree),
+            encryption: v.encryption)
+        },
+        treeFailures: facts.treeFailures, treesWalked: facts.options.walkTrees))
+    }
+    if let damage = facts.evidenceDamage {
+      evidence = .evidenceDamaged(format: facts.evidence.format.rawValue, error: ErrorFigures(damage))
+    }
   }
 }
