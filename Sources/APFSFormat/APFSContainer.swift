@@ -10,8 +10,8 @@ public struct APFSContainer: Sendable {
   /// A volume slot of `nx_fs_oid`, resolved or not.
   public struct VolumeEntry: Sendable {
     public var index: Int
-    public var objectID: UInt64
-    public var physicalAddress: UInt64?
+    public var objectID: ObjectID
+    public var physicalAddress: PhysicalBlock?
     public var superblock: APFSSuperblock?
     public var error: ParseError?
   }
@@ -216,7 +216,7 @@ public struct APFSContainer: Sendable {
   private static func openCheckpoint(_ sb: NXSuperblock, reader: BlockReader) throws -> OpenedCheckpoint {
     let xid = sb.transactionID
     // Checkpoint-mapping blocks precede the superblock in the ring.
-    var ephemeral: [UInt64: UInt64] = [:]
+    var ephemeral: [ObjectID: PhysicalBlock] = [:]
     let ringSize = UInt64(sb.descriptorAreaBlockCount)
     let mapBlocks = sb.checkpointDescriptorLength > 0 ? UInt64(sb.checkpointDescriptorLength) - 1 : 0
     guard ringSize > 0, mapBlocks < ringSize else {
@@ -244,7 +244,7 @@ public struct APFSContainer: Sendable {
     let spaceManager = try SpaceManager(parsing: spacemanBlock)
 
     let objectMap = try ObjectMap(
-      at: sb.objectMapOID, maxTransactionID: xid, nodeLimit: reader.nodeLimit, readBlock: reader.block)
+      at: sb.objectMapOID, maxTransactionID: TransactionID(xid), nodeLimit: reader.nodeLimit, readBlock: reader.block)
 
     var volumes: [VolumeEntry] = []
     for (index, oid) in sb.volumeOIDs.enumerated() {
@@ -257,13 +257,16 @@ public struct APFSContainer: Sendable {
       volumes.append(VolumeEntry(
         index: index, objectID: oid, physicalAddress: mapping.physicalAddress, superblock: volume, error: nil))
     }
-    return OpenedCheckpoint(spaceManager: spaceManager, spacemanAddress: spacemanAddress, objectMap: objectMap, volumes: volumes)
+    return OpenedCheckpoint(spaceManager: spaceManager, spacemanAddress: spacemanAddress.rawValue, objectMap: objectMap, volumes: volumes)
   }
 
   /// Reads block `address` of this container.
   public func block(_ address: UInt64) throws -> ByteReader {
     try BlockReader(source: source, blockSize: blockSize, blockCount: superblock.blockCount).block(address)
   }
+
+  /// Reads physical block `address` of this container.
+  public func block(_ address: PhysicalBlock) throws -> ByteReader { try block(address.rawValue) }
 }
 
 /// Reads whole blocks by physical address, refusing addresses beyond the container.
@@ -287,4 +290,6 @@ struct BlockReader: Sendable {
     let offset = Int(address) * blockSize
     return try source.reader(at: offset, length: blockSize, structure: "block \(address)")
   }
+
+  func block(_ address: PhysicalBlock) throws -> ByteReader { try block(address.rawValue) }
 }

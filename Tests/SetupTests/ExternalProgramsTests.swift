@@ -11,6 +11,13 @@ struct ExternalProgramsTests {
 
   // MARK: the machine
 
+  /// Each name stands once, so a program has one package and one reason on record.
+  @Test func theListNamesEachProgramOnce() throws {
+    let names = try ExternalPrograms.entries().map(\.name)
+    let repeated = Dictionary(grouping: names, by: { $0 }).filter { $0.value.count > 1 }.keys.sorted()
+    #expect(repeated.isEmpty, "listed more than once: \(repeated)")
+  }
+
   /// Each listed program resolves, and `dpkg -S` says the file belongs to the listed package. Each missing or
   /// foreign program is its own failure, named.
   @Test func everyListedProgramComesFromItsPackage() throws {

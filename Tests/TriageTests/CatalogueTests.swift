@@ -35,6 +35,8 @@ import Testing
     .notEncrypted(volumes: [volume]),
     .notEncryptedUnwalked(volumes: [volume]),
     .treeUnwalkable(failure),
+    .evidenceDamaged(format: "ewf", error: ErrorFigures(code: "invalid", structure: "ewf_chunk", offset: 12_976_128,
+                                                       detail: "chunk checksum does not match")),
   ]
 
   /// One example of every finding, with figures.

@@ -57,7 +57,8 @@ public struct FileContents {
           try writeZeros(count, write)
         } else {
           let offsetInExtent = position - extent.logicalAddress
-          let (byteOffset, overflow) = (extent.physicalBlock &* blockSize).addingReportingOverflow(offsetInExtent)
+          let start = try extent.physicalBlock.byteOffset(blockSize: Int(blockSize), structure: "j_file_extent_val_t")
+          let (byteOffset, overflow) = UInt64(start).addingReportingOverflow(offsetInExtent)
           guard !overflow, byteOffset <= UInt64(Int.max) else {
             throw ParseError(.arithmeticOverflow(field: "phys_block_num"), in: "j_file_extent_val_t", at: nil)
           }

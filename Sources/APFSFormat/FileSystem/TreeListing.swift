@@ -178,7 +178,7 @@ struct OrderedIndex {
     var runParent: UInt64? = nil
     var runStart = 0
     let walker = tree.uncachedWalker()  // one pass: a cache would only cost memory
-    try walker.walkRecords(root: tree.volume.rootTreeOID, structure: "fs tree") { key, r, entry, value in
+    try walker.walkRecords(root: tree.volume.rootTreeOID.rawValue, structure: "fs tree") { key, r, entry, value in
       switch key.type {
       case .inode:
         if inodeIDs.last == key.objectID { return }  // a duplicate key (checkFollows allows equal keys)

@@ -1,5 +1,6 @@
 import ArgumentParser
 import BlockScan
+import Evidence
 import Foundation
 import ImageAccess
 import ReportModel
@@ -63,10 +64,13 @@ extension Ringo {
 
     func run() throws {
       if let message = CPUFeatures.unsupportedBuildMessage { throw ValidationError(message) }
-      let mapped: MappedImage
+      // The media the evidence holds: the file itself, or the disk inside an E01 or split raw set.
+      let media: any ByteSource
       do {
-        mapped = try MappedImage(path: image)
-      } catch {
+        let evidence = try OpenedEvidence.open(path: image)
+        if let damage = evidence.evidenceDamage { throw ValidationError("\(image): \(damage)") }
+        media = evidence.media ?? evidence.stored
+      } catch let error as ImageError {
         throw EvidenceUnreadable(underlying: error)
       }
       var options = ScanOptions()
@@ -76,12 +80,15 @@ extension Ringo {
       options.mode = mode
       let scanner = try ContentScanner(options: options)
       let start = DispatchTime.now().uptimeNanoseconds
-      let ranges = sample.map { ContentScanner.sampledRanges(byteCount: mapped.byteCount, window: scanner.options.windowSize, every: $0) }
-      let result = scanner.scan(mapped, ranges: ranges)
+      let ranges = sample.map {
+        ContentScanner.sampledRanges(byteCount: media.byteCount, window: scanner.options.windowSize, every: $0)
+      }
+      let result =
+        (media as? MappedImage).map { scanner.scan($0, ranges: ranges) } ?? scanner.scan(source: media, ranges: ranges)
       let seconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
       let report = ScanReport(
         result, path: image, seconds: seconds, barWidth: width, toolVersion: RingoVersion.string,
-        mode: mode.rawValue, sampleEvery: sample, imageBytes: mapped.byteCount)
+        mode: mode.rawValue, sampleEvery: sample, imageBytes: media.byteCount)
       try OutputPolicy.write(try report.rendered(as: format, in: language.language), to: nil)
       if let svg {
         let text = EntropyGraph.svg(result.strip, title: "Entropy of \((image as NSString).lastPathComponent)")

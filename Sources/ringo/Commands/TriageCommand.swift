@@ -10,7 +10,8 @@ struct TriageCommand: ParsableCommand {
     commandName: "triage",
     abstract: "Triage an image: container, volumes, free space, encryption, findings and a verdict.",
     discussion: """
-      IMAGE is a raw APFS container or a GPT disk image holding an APFS partition. It is opened read-only and \
+      IMAGE is a raw APFS container, a GPT disk image holding an APFS partition or a DMG of either, also stored \
+      as an E01 set (give x.E01) or a split raw set (give x.001, x.000 or x.aa). It is opened read-only and \
       never modified; nothing is written beside it. The verdict is one of: recoverable, \
       recoverable-with-credentials, unrecoverable-without-vendor, not-apfs, damaged.
 
@@ -21,7 +22,7 @@ struct TriageCommand: ParsableCommand {
       """
   )
 
-  @Argument(help: "The evidence image (raw APFS container or GPT disk image).")
+  @Argument(help: "The evidence image (raw APFS container, GPT disk image, DMG, E01 set or split raw set).")
   var image: String
 
   @Option(name: .shortAndLong, help: "Output format: text, json or markdown.")
@@ -47,6 +48,12 @@ struct TriageCommand: ParsableCommand {
       "Also write the report to FILE, in the format its extension names (.txt, .md, .json); repeatable.",
       valueName: "file"))
   var alsoWrite: [String] = []
+
+  @Option(help: "Progress on standard error: auto (a line, only when it is a terminal), json (one line a second), none.")
+  var progress: ProgressLine.Mode = .auto
+
+  @Flag(help: "Print no progress.")
+  var quiet = false
 
   @Option(help: "The IPSW the device tried to install: adds the update's space need and its kernel facts.")
   var ipsw: String?
@@ -87,8 +94,13 @@ struct TriageCommand: ParsableCommand {
     options.ipswPath = ipsw
     options.language = Language(rawValue: lang) ?? .en
     if let minFree, let parsed = MinFreeThreshold(parsing: minFree) { options.minFree = parsed }
+    let counter = ByteProgress()
+    let line = ProgressLine(mode: progress, quiet: quiet, language: options.language, progress: counter)
+    if line != nil { options.progress = counter }
+    line?.begin()
     let report: TriageReport
     do {
+      defer { line?.end() }
       report = try Triage.run(path: image, options: options, toolVersion: RingoVersion.string)
     } catch {
       throw EvidenceUnreadable(underlying: error)
