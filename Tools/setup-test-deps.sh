@@ -4,11 +4,13 @@
 #   peers:   apfsprogs (mkapfs, apfsck), libfsapfs-utils (fsapfsinfo), sleuthkit (pstat, fls), 7zip, unzip, ent,
 #            binwalk, fdisk (sfdisk, to build GPT disks with a real partitioner); gzip, xz-utils, bzip2, sqlite3,
 #            openssl (the content scanner's labelled accuracy corpus)
-#   libs:    zlib1g-dev, liblzma-dev, libbz2-dev (system-library targets)
+#   libs:    zlib1g-dev, liblzma-dev, libbz2-dev, libssl-dev (system-library targets; libssl-dev: OpenSSL EVP AES-XTS
+#            for FileVault volumes)
 #   python:  jsonschema (validates every report against ../shared/docs/report-schema.json); dissect.apfs 1.1 (reads
-#            the forge's encrypted ONEKEY images back with the password, an independent check of the forge)
+#            the forge's encrypted ONEKEY images back with the password, an independent check of the forge; the
+#            oracle of Ringo's own FileVault unlock on encrypted.bin and jhfs_encrypted.bin)
 set -euo pipefail
-packages=(apfsprogs libfsapfs-utils sleuthkit 7zip unzip ent binwalk fdisk zlib1g-dev liblzma-dev libbz2-dev gzip xz-utils bzip2 sqlite3 openssl
+packages=(apfsprogs libfsapfs-utils sleuthkit 7zip unzip ent binwalk fdisk zlib1g-dev liblzma-dev libbz2-dev libssl-dev gzip xz-utils bzip2 sqlite3 openssl
           python3-jsonschema)
 missing=()
 for p in "${packages[@]}"; do

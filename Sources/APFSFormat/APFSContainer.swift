@@ -264,6 +264,15 @@ public struct APFSContainer: Sendable {
   public func block(_ address: UInt64) throws -> ByteReader {
     try BlockReader(source: source, blockSize: blockSize, blockCount: superblock.blockCount).block(address)
   }
+
+  /// Reads block `address` and decrypts it with a volume key (AES-XTS-128, tweak = `address × block_size / 512`):
+  /// the metadata of an unlocked ONEKEY volume.
+  public func decryptedBlock(_ address: UInt64, key: VolumeKey) throws -> ByteReader {
+    let stored = try block(address)
+    var bytes = stored.bytes
+    try key.cipher.decrypt(&bytes, firstUnit: address &* UInt64(blockSize / XTSCipher.unitSize))
+    return ByteReader(bytes, base: stored.base, structure: stored.structure)
+  }
 }
 
 /// Reads whole blocks by physical address, refusing addresses beyond the container.
