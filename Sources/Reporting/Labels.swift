@@ -21,6 +21,7 @@ struct Labels {
     switch v {
     case .recoverable: lang.pick("recoverable", "復旧可能")
     case .recoverableWithCredentials: lang.pick("recoverable with the user's credentials", "利用者の認証情報があれば復旧可能")
+    case .recoverableOnOriginalDevice: lang.pick("recoverable on the original Mac only", "元の Mac でのみ復旧可能")
     case .unrecoverableWithoutVendor: lang.pick("unrecoverable without the vendor", "メーカーなしでは復旧不可能")
     case .notAPFS: lang.pick("not APFS", "APFS ではない")
     case .damaged: lang.pick("damaged", "損傷")

@@ -22,6 +22,8 @@ public struct TriageFacts: Sendable {
   public var mapComparison: MapComparison?
   /// The IPSW the device was updating to (`--ipsw`), its space estimate and kernelcache facts.
   public var ipsw: IPSWFacts?
+  /// Key facts per encrypted volume index (ONEKEY: keyring and unlock outcome).
+  public var unlocks: [Int: UnlockFacts] = [:]
 
   /// The census of `volume`, when its tree was walked to the end.
   public func completeCensus(_ volume: APFSSuperblock) -> VolumeCensus? {
@@ -76,6 +78,8 @@ public struct TriageOptions: Sendable {
   public var ipswPath: String? = nil
   public var minFree: MinFreeThreshold = .standard
   public var language: Language = .en
+  /// Password or recovery key for ONEKEY volumes (never rendered).
+  public var credential: Credential? = nil
   public init() {}
 }
 

@@ -122,6 +122,34 @@ public struct TriageReport: Sendable, Encodable {
     public var otherObjects: UInt64?
     /// Compressed (decmpfs) regular files per method, from the tree walk.
     public var compression: [String: Int]?
+    /// Keys of an encrypted volume: unlock state, method, user, hint, KEK entries (never a secret).
+    public var unlock: Unlock? = nil
+
+    public struct Unlock: Sendable, Encodable {
+      public var state: String
+      public var method: String?
+      public var userUUID: String?
+      public var hint: String?
+      public var kekEntries: [String: Int]
+      /// Which structure decided a `hardware-bound` or `unsupported` state, and where (an added field).
+      public var structure: String?
+      public var offset: Int?
+      public var reason: String?
+      enum CodingKeys: String, CodingKey {
+        case state, method, userUUID = "user_uuid", hint, kekEntries = "kek_entries", structure, offset, reason
+      }
+      public func encode(to encoder: any Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(state, forKey: .state)
+        try c.encode(method, forKey: .method)
+        try c.encode(userUUID, forKey: .userUUID)
+        try c.encode(hint, forKey: .hint)
+        try c.encode(kekEntries, forKey: .kekEntries)
+        try c.encode(structure, forKey: .structure)
+        try c.encode(offset, forKey: .offset)
+        try c.encode(reason, forKey: .reason)
+      }
+    }
 
     public struct FileBytes: Sendable, Encodable {
       public var plaintext: UInt64
@@ -133,7 +161,7 @@ public struct TriageReport: Sendable, Encodable {
       case allocBlocks = "alloc_blocks", reserveBlocks = "reserve_blocks", quotaBlocks = "quota_blocks"
       case availableBytes = "available_bytes", files, directories, symlinks, snapshots
       case countsSource = "counts_source", fileBytes = "file_bytes", protectionClasses = "protection_classes"
-      case otherObjects = "other_objects", compression
+      case otherObjects = "other_objects", compression, unlock
     }
     public func encode(to encoder: any Encoder) throws {
       var c = encoder.container(keyedBy: CodingKeys.self)
@@ -158,6 +186,7 @@ public struct TriageReport: Sendable, Encodable {
       try c.encode(protectionClasses, forKey: .protectionClasses)
       try c.encode(otherObjects, forKey: .otherObjects)
       try c.encode(compression, forKey: .compression)
+      try c.encode(unlock, forKey: .unlock)
     }
   }
 
@@ -268,6 +297,8 @@ public struct TriageReport: Sendable, Encodable {
   public enum VerdictClass: String, Sendable, Encodable, CaseIterable {
     case recoverable
     case recoverableWithCredentials = "recoverable-with-credentials"
+    /// Hardware-bound keys: only the original Mac (its security chip, with the owner's password) can open the volume.
+    case recoverableOnOriginalDevice = "recoverable-on-original-device"
     case unrecoverableWithoutVendor = "unrecoverable-without-vendor"
     case notAPFS = "not-apfs"
     case damaged

@@ -139,6 +139,7 @@ public enum VerdictRule {
           + "はファイルごとのデータ保護を使っており、各ファイルの鍵はクラス鍵でラップされています。"
           + lockedPerFile.map(measured).joined()))
       reasons.append(contentsOf: Explanations.vendorChain(lang))
+      reasons.append(Explanations.noPasswordHelps(lang))
       if let kernel = facts.ipsw?.kernelcache {
         reasons.append(lang.pick(
           "In the IPSW given (\(facts.ipsw?.productVersion ?? "?")), the kernel is an IM4P of type "
@@ -186,6 +187,27 @@ public enum VerdictRule {
           + "暗号化されたエクステントにあるのは \(ByteText.exact(census.encryptedBytes, lang)) だけです。" + measured(volume)))
     }
     if !onekey.isEmpty {
+      let keyFacts = onekey.map { v -> (APFSSuperblock, UnlockFacts?) in
+        (v, container.volumes.first { $0.superblock?.uuid == v.uuid }.flatMap { facts.unlocks[$0.index] })
+      }
+      let bound = keyFacts.filter { $0.1?.state == "hardware-bound" }
+      if !bound.isEmpty {
+        return hardwareBoundVerdict(bound.map { ($0.0, $0.1!) }, describe: describe, lang: lang)
+      }
+      reasons.append(contentsOf: keyFacts.compactMap { v, u in u.map { unlockReason(v, $0, facts: facts, lang: lang) } })
+      if keyFacts.allSatisfy({ $0.1?.state == "unlocked" }) {
+        return .init(
+          verdictClass: .recoverableWithCredentials,
+          summary: lang.pick(
+            "The supplied credentials unlock the encrypted volume: its data can be recovered.",
+            "提供された認証情報で暗号化ボリュームを解除できました。データは復旧できます。"),
+          reasons: reasons,
+          advice: [lang.pick(
+            "Keep the credentials with the case file, never in the report; Ringo's ls, stat, cat and map read the "
+              + "unlocked volume with the same credential options.",
+            "認証情報はレポートではなく案件記録とともに保管してください。Ringo の ls・stat・cat・map は同じ認証情報"
+              + "オプションで解除したボリュームを読めます。")])
+      }
       reasons.append(lang.pick(
         "User data volume " + onekey.map(describe).joined(separator: ", ")
           + " is encrypted with a single volume key (APFS_FS_ONEKEY). That key is wrapped in the container and "
@@ -245,6 +267,86 @@ public enum VerdictRule {
 }
 
 /// Explanations shared by verdicts and renderers.
+extension VerdictRule {
+  /// The reason line for one ONEKEY volume's key facts.
+  static func unlockReason(_ v: APFSSuperblock, _ u: UnlockFacts, facts: TriageFacts, lang: Language) -> String {
+    let hint = u.hint.map { lang.pick(" The stored passphrase hint is \"\($0)\".", " 保存されているパスワードのヒントは「\($0)」です。") }
+      ?? lang.pick(" No passphrase hint is stored.", " パスワードのヒントは保存されていません。")
+    switch u.state {
+    case "unlocked":
+      let census = facts.completeCensus(v)
+      let behind = census.map {
+        lang.pick(
+          " Behind it: \($0.files) files, \(ByteText.exact($0.encryptedBytes + $0.plaintextBytes, lang)) of file data.",
+          " 解除後に読めたもの: ファイル \($0.files) 個、ファイルデータ \(ByteText.exact($0.encryptedBytes + $0.plaintextBytes, lang))。")
+      } ?? ""
+      return u.method == "recovery-key"
+        ? lang.pick(
+          "Volume \"\(v.name)\" was unlocked with the supplied personal recovery key (entry \(u.userUUID ?? "?"))." + behind,
+          "ボリューム「\(v.name)」は提供された個人用復旧キー（エントリ \(u.userUUID ?? "?")）で解除できました。" + behind)
+        : lang.pick(
+          "Volume \"\(v.name)\" was unlocked with the supplied password (user \(u.userUUID ?? "?"))." + behind,
+          "ボリューム「\(v.name)」は提供されたパスワード（ユーザー \(u.userUUID ?? "?")）で解除できました。" + behind)
+    case "wrong-credentials":
+      return lang.pick(
+        "The supplied credentials did not unlock volume \"\(v.name)\": none of its \(u.passwordRecords) password "
+          + "and \(u.recoveryRecords) recovery-key entries accepts them (each entry's HMAC verified, PBKDF2 and the "
+          + "RFC 3394 integrity check failed)." + hint,
+        "提供された認証情報ではボリューム「\(v.name)」を解除できませんでした。パスワード用 \(u.passwordRecords) 件、"
+          + "復旧キー用 \(u.recoveryRecords) 件のどのエントリも受け付けません（各エントリの HMAC は正常、PBKDF2 後の "
+          + "RFC 3394 の整合性検査が不一致）。" + hint)
+    case "unsupported":
+      return lang.pick(
+        "The keys of volume \"\(v.name)\" could not be read: \(u.problem?.message ?? u.detail ?? "unknown reason").",
+        "ボリューム「\(v.name)」の鍵を読めませんでした: \(u.problem?.message ?? u.detail ?? "理由不明")。")
+    default:
+      return lang.pick(
+        "No credentials were supplied for volume \"\(v.name)\". Its volume keybag holds \(u.passwordRecords) user "
+          + "password entr\(u.passwordRecords == 1 ? "y" : "ies") and \(u.recoveryRecords) personal recovery key "
+          + "entr\(u.recoveryRecords == 1 ? "y" : "ies") that can unlock it." + hint,
+        "ボリューム「\(v.name)」の認証情報は提供されていません。ボリュームのキーバッグには解除に使える利用者パスワードの"
+          + "エントリが \(u.passwordRecords) 件、個人用復旧キーのエントリが \(u.recoveryRecords) 件あります。" + hint)
+    }
+  }
+
+  /// `recoverable-on-original-device`: the keybag is wrapped by the Mac's security chip.
+  static func hardwareBoundVerdict(
+    _ bound: [(APFSSuperblock, UnlockFacts)], describe: (APFSSuperblock) -> String, lang: Language
+  ) -> TriageReport.Verdict {
+    let reasons = bound.map { v, u in
+      let place = u.problem.map { p in
+        lang.pick(
+          "the \(p.structure)" + (p.offset.map { " at offset \($0) (\(hex($0)))" } ?? ""),
+          "\(p.structure)" + (p.offset.map { "（オフセット \($0)、\(hex($0))）" } ?? ""))
+      } ?? "?"
+      return lang.pick(
+        "User data volume " + describe(v) + " is encrypted with keys wrapped by the original Mac's security chip "
+          + "(T2 or Apple silicon Secure Enclave). Shown by " + place + ": " + (u.problem?.message ?? "") + ".",
+        "利用者データのボリューム" + describe(v) + "は、元の Mac のセキュリティチップ（T2 または Apple シリコンの "
+          + "Secure Enclave）がラップした鍵で暗号化されています。根拠: " + place + " — " + (u.problem?.message ?? "") + "。")
+    }
+    return .init(
+      verdictClass: .recoverableOnOriginalDevice,
+      summary: lang.pick(
+        "The volume can be opened only on the original Mac with its owner's password: no lab can open it from the "
+          + "image alone.",
+        "このボリュームは、元の Mac で所有者のパスワードを使った場合にのみ開けます。イメージだけからはどの業者も開けません。"),
+      reasons: reasons,
+      advice: [
+        lang.pick(
+          "Unlock the volume on the original Mac with the owner's password, then image the unlocked volume (or share "
+            + "the disk from that Mac, e.g. Share Disk in macOS Recovery, and image it from there).",
+          "元の Mac で所有者のパスワードを使ってボリュームを解除し、解除した状態のボリュームをイメージ化してください"
+            + "（またはその Mac からディスクを共有し、例えば macOS 復旧の「ディスクを共有」を使って取得してください）。"),
+        lang.pick(
+          "Do not quote decryption of this image: the wrapping key never leaves the security chip, so neither a "
+            + "password nor the recovery key opens the image off that Mac.",
+          "このイメージの復号を見積もらないでください。ラップ鍵はセキュリティチップの外に出ないため、その Mac 以外では"
+            + "パスワードでも復旧キーでもイメージを開けません。"),
+      ])
+  }
+}
+
 public enum Explanations {
   /// Why per-file Data Protection cannot be broken from an image: the chain of keys ending in the device.
   public static func vendorChain(_ lang: Language) -> [String] {
@@ -272,6 +374,17 @@ public enum Explanations {
           + "しか実行せず、各イメージは Apple の署名サーバーによってこの端末用（ECID とノンス）に個別化されている"
           + "必要があります。"),
     ]
+  }
+
+  /// Why the customer's passcode does not help off the device (per-file Data Protection is not FileVault).
+  public static func noPasswordHelps(_ lang: Language) -> String {
+    lang.pick(
+      "No password, passcode or recovery key helps off the device: the class keys are wrapped with the device's "
+        + "hardware UID inside its Secure Enclave, so the passcode is only one input of a derivation that runs on "
+        + "that chip. This is not FileVault, whose volume key a password unwraps from the image.",
+      "パスワード、パスコード、復旧キーのどれも端末の外では役に立ちません。クラス鍵は Secure Enclave の中で端末の"
+        + "ハードウェア UID によってラップされており、パスコードはそのチップ上で行われる鍵導出の入力の一つにすぎません。"
+        + "これは、パスワードでイメージからボリューム鍵を取り出せる FileVault とは異なります。")
   }
 
   /// What a technician must not and should do with an `unrecoverable-without-vendor` job.

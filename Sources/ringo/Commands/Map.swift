@@ -24,15 +24,21 @@ struct Map: ParsableCommand {
   @Flag(help: "Print only the per-class summary.")
   var summary = false
 
+  @OptionGroup(title: "Encrypted volumes") var credentials: CredentialOptions
+
   func run() throws {
     var options = TriageOptions()
     options.hash = false
     options.runLimit = Int.max
+    options.credential = try credentials.credential()
     let report: TriageReport
     do {
       report = try Triage.run(path: image, options: options, toolVersion: RingoVersion.string)
     } catch {
       throw EvidenceUnreadable(underlying: error)
+    }
+    if let refused = report.container?.volumes.first(where: { $0.unlock?.state == "wrong-credentials" }) {
+      throw WrongCredentials(description: "the supplied credentials did not unlock \"\(refused.name)\"")
     }
     guard let regions = report.regions else {
       throw CommandFailure(description: "no structural map: \(report.verdict.summary)")

@@ -18,12 +18,17 @@ struct TriageCommand: ParsableCommand {
     discussion: """
       IMAGE is a raw APFS container or a GPT disk image holding an APFS partition. It is opened read-only and \
       never modified; nothing is written beside it. The verdict is one of: recoverable, \
-      recoverable-with-credentials, unrecoverable-without-vendor, not-apfs, damaged.
+      recoverable-with-credentials, recoverable-on-original-device, unrecoverable-without-vendor, not-apfs, damaged.
+
+      Encrypted (FileVault) volumes are unlocked with --password-file F, --password - (standard input), the \
+      RINGO_PASSWORD environment variable or --recovery-key; the report then counts the files behind the lock. \
+      A wrong password exits with code 4 after writing the report (with the passphrase hint).
 
       Examples:
         ringo triage Samples/ios-full.img
         ringo triage --format json --no-hash -o /tmp/report.json image.img
         ringo triage --min-free 10% --lang ja image.img
+        ringo triage --password-file /cases/42/password.txt filevault.img
       """
   )
 
@@ -53,6 +58,8 @@ struct TriageCommand: ParsableCommand {
       "Also write the report to FILE, in the format its extension names (.txt, .md, .json); repeatable.",
       valueName: "file"))
   var alsoWrite: [String] = []
+
+  @OptionGroup(title: "Encrypted volumes") var credentials: CredentialOptions
 
   @Option(help: "The IPSW the device tried to install: adds the update's space need and its kernel facts.")
   var ipsw: String?
@@ -106,6 +113,7 @@ struct TriageCommand: ParsableCommand {
     options.ipswPath = ipsw
     options.language = Language(rawValue: lang) ?? .en
     if let minFree, let parsed = MinFreeThreshold(parsing: minFree) { options.minFree = parsed }
+    options.credential = try credentials.credential()
     let report: TriageReport
     do {
       report = try Triage.run(path: image, options: options, toolVersion: RingoVersion.string)
@@ -116,6 +124,12 @@ struct TriageCommand: ParsableCommand {
       if let extraFormat = Self.format(ofPath: extra) { try OutputPolicy.write(try Self.render(report, as: extraFormat), to: extra) }
     }
     try OutputPolicy.write(try Self.render(report, as: format), to: output)
+    let refused = report.container?.volumes.filter { $0.unlock?.state == "wrong-credentials" } ?? []
+    if !refused.isEmpty {
+      throw WrongCredentials(description: "the supplied credentials did not unlock "
+        + refused.map { "\"\($0.name)\"" + ($0.unlock?.hint.map { " (hint: \($0))" } ?? "") }.joined(separator: ", ")
+        + "; the report was written")
+    }
   }
 }
 
