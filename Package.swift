@@ -154,7 +154,9 @@ let package = Package(
       ]),
     .testTarget(
       name: "CLITests",
-      dependencies: ["ringo", "TestSupport", "IPSWTestSupport", .product(name: "Crypto", package: "swift-crypto")]),
+      dependencies: [
+        "ringo", "TestSupport", "IPSWTestSupport", "APFSForge", .product(name: "Crypto", package: "swift-crypto"),
+      ]),
   ],
   swiftLanguageModes: [.v6]
 )

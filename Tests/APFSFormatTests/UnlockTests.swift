@@ -1,3 +1,4 @@
+import APFSForge
 import Crypto
 import Foundation
 import ImageAccess
@@ -134,6 +135,36 @@ import Testing
     #expect(throws: (any Error).self) { _ = try locked.children(of: FileSystemTree.rootDirectoryID) }
   }
 
+  /// The forge's software-encrypted images (metadata and data really encrypted): Ringo's unlocked listing equals
+  /// dissect.apfs's, not only the forge's own manifest.
+  @Test(arguments: [UInt64(3), 44])
+  func forgedOnekeyImageMatchesDissect(seed: UInt64) throws {
+    let folder = FileManager.default.temporaryDirectory.appendingPathComponent("ringo-unlock-\(UUID().uuidString)")
+    try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+    defer { try? FileManager.default.removeItem(at: folder) }
+    let image = folder.appendingPathComponent("onekey.img").path
+    var spec = Preset.onekey.spec(seed: seed, size: nil, free: nil, files: nil)
+    spec.password = "forge pass \(seed)"
+    let manifest = try APFSForger.forge(spec, to: image)
+    let container = try APFSContainer.open(try MappedImage(path: image))
+    let volume = try #require(container.volumes.first?.superblock)
+    let ring = VolumeKeyring.read(container: container, volume: volume)
+    #expect(ring.hint == "ringo-forge test password")
+    guard case let .unlocked(key, _, _) = ring.unlock(with: Credential(password: "forge pass \(seed)")) else {
+      Issue.record("the forge's password did not unlock its image")
+      return
+    }
+    let ours = try Self.ringoListing(try FileSystemTree(container: container, volume: volume).unlocked(with: key))
+    let theirs = try #require(try Self.dissect(image, password: "forge pass \(seed)").files)
+    #expect(ours == theirs)
+    #expect(Set(ours.keys.map { $0.hasSuffix("/") ? String($0.dropLast()) : $0 })
+            == Set((manifest.volumes[0].paths ?? []).map { $0.hasSuffix("/") ? String($0.dropLast()) : $0 }))
+    guard case .wrongCredentials = ring.unlock(with: Credential(password: "forge pass")) else {
+      Issue.record("a wrong password must give .wrongCredentials on the forged image")
+      return
+    }
+  }
+
   @Test func oracleAgreesAWrongPasswordFails() throws {
     let oracle = try Self.dissect(try RealImages.dissect("encrypted.bin"), password: "wrong")
     #expect(oracle.error != nil)
@@ -166,7 +197,7 @@ import Testing
   /// Forged: the container keybag's bytes replaced by random bytes, which is what a keybag encrypted under a key
   /// held by a T2 / Apple-silicon security chip looks like to a reader without that key (apfs-fuse #105, #221).
   @Test func keybagThatDoesNotDecryptIsHardwareBound() throws {
-    var random = SeededRandom(seed: 19)
+    var random = TestSupport.SeededRandom(seed: 19)
     let container = try Self.altered("encrypted.bin", block: 97) { bytes in
       for i in bytes.indices { bytes[i] = UInt8(truncatingIfNeeded: random.next()) }
     }
