@@ -30,7 +30,12 @@ let package = Package(
     .systemLibrary(name: "CLZMA", pkgConfig: "liblzma", providers: [.apt(["liblzma-dev"])]),
     .target(name: "Codecs", dependencies: ["CZlib", "CBZip2", "CLZMA"]),
     // disk images: UDIF (DMG) expansion as a ByteSource; encrcdsa/AEA recognition.
-    .target(name: "DiskImage", dependencies: ["ImageAccess", "Codecs"]),
+    .target(
+      name: "DiskImage",
+      dependencies: [
+        "ImageAccess", "Codecs", .product(name: "Crypto", package: "swift-crypto"),
+        .product(name: "_CryptoExtras", package: "swift-crypto"),
+      ]),
     // IPSW: ZIP over a mapping, BuildManifest/Restore.plist, IMG4 (IM4P/IM4M/IM4R).
     .target(
       name: "IPSWFormat",
@@ -97,6 +102,7 @@ let package = Package(
       dependencies: ["IPSWFormat", "IPSWTestSupport", "ImageAccess"],
       path: "Tools/ipsw-bench"
     ),
+    .executableTarget(name: "ringo-xts-bench", dependencies: ["APFSFormat"], path: "Tools/xts-bench", exclude: ["run.sh"]),
     .executableTarget(
       name: "ringo-dmg-bench",
       dependencies: ["ImageAccess", "Codecs", "DiskImage", "DiskImageTestSupport", "TestSupport"],
