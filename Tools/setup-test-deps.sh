@@ -8,7 +8,8 @@
 #            for FileVault volumes)
 #   python:  jsonschema (validates every report against ../shared/docs/report-schema.json); dissect.apfs 1.1 (reads
 #            the forge's encrypted ONEKEY images back with the password, an independent check of the forge; the
-#            oracle of Ringo's own FileVault unlock on encrypted.bin and jhfs_encrypted.bin)
+#            oracle of Ringo's own FileVault unlock on encrypted.bin and jhfs_encrypted.bin); python-aea 1.1.0 (writes
+#            the profile-1 AEA test files)
 set -euo pipefail
 packages=(apfsprogs libfsapfs-utils sleuthkit 7zip unzip ent binwalk fdisk zlib1g-dev liblzma-dev libbz2-dev libssl-dev gzip xz-utils bzip2 sqlite3 openssl
           python3-jsonschema)
@@ -30,4 +31,6 @@ pip_install() {  # a Debian-managed python3 refuses plain pip installs (PEP 668)
 }
 python3 -c 'import jsonschema' 2>/dev/null || pip_install jsonschema
 python3 -c 'import dissect.apfs' 2>/dev/null || pip_install "dissect.apfs==1.1"
+# python-aea: an independent AEA encoder/decoder (profile 1 files for the AEA tests; Apple never made them)
+python3 -c 'import aea' 2>/dev/null || pip_install "python-aea==1.1.0"
 "$(dirname "$0")"/fixtures/fetch-dissect-images.sh
