@@ -19,7 +19,7 @@ public enum Triage {
   public static func run(path: String, options: TriageOptions = TriageOptions(), toolVersion: String) throws(ImageError)
     -> TriageReport
   {
-    let evidence = try OpenedEvidence.open(path: path)
+    let evidence = try OpenedEvidence.open(path: path, aeaKey: options.aeaKey)
     return run(evidence: evidence, options: options, toolVersion: toolVersion)
   }
 

@@ -5,7 +5,7 @@ import ImageAccess
 /// The evidence file opened read-only, its detected format, and where the APFS container starts inside it.
 public struct OpenedEvidence: Sendable {
   public enum Format: String, Sendable {
-    case raw, gpt, dmg, ewf, ipsw, unknown
+    case raw, gpt, dmg, ewf, ipsw, aea, unknown
   }
 
   public let path: String
@@ -26,9 +26,37 @@ public struct OpenedEvidence: Sendable {
   /// Opens `path` read-only and locates the APFS container: at offset 0, or in the first APFS partition of a GPT.
   ///
   /// - Throws: ``ImageAccess/ImageError`` when the file cannot be opened (exit code 3).
-  public static func open(path: String) throws(ImageError) -> OpenedEvidence {
+  public static func open(path: String, aeaKey: [UInt8]? = nil) throws(ImageError) -> OpenedEvidence {
     let image = try MappedImage(path: path)
+    if let opened = openAEA(path: path, image: image, key: aeaKey) { return opened }
     return locate(path: path, image: image)
+  }
+
+  /// An Apple Encrypted Archive opened with its key (profile 0 needs none): the container is located in its payload
+  /// (a DMG or a raw disk), decoded segment by segment in memory, never written to disk. `nil` when the file is not
+  /// AEA, or when no key was given for an encrypted profile (then it is reported as an encrypted wrapper).
+  static func openAEA(path: String, image: MappedImage, key: [UInt8]?) -> OpenedEvidence? {
+    guard image.byteCount >= 12, (try? image.read(0..<4)) == Array("AEA1".utf8) else { return nil }
+    do {
+      let payload = AEASource(try AEAArchive.open(image, symmetricKey: key))
+      var inner = locate(path: path, image: image, disk: payload)
+      if case let .udif(dmg)? = try? DiskImageDetector.open(payload) {
+        inner = locate(path: path, image: image, disk: dmg)
+        inner.expandedBytes = dmg.byteCount
+      }
+      var opened = OpenedEvidence(
+        path: path, image: image, format: .aea, apfsSource: inner.apfsSource, apfsOffset: inner.apfsOffset,
+        partitions: inner.partitions, problems: inner.problems)
+      opened.expandedBytes = inner.expandedBytes
+      return opened
+    } catch {
+      if error.kind == .keyMissing && key == nil { return nil }
+      var opened = OpenedEvidence(
+        path: path, image: image, format: .aea, apfsSource: nil, apfsOffset: nil, partitions: [],
+        problems: [ParseError(.invalid(error.message), in: error.structure, at: error.offset)])
+      opened.encryptedWrapper = "Apple Encrypted Archive that could not be opened: \(error.description)"
+      return opened
+    }
   }
 
   static func locate(path: String, image: MappedImage) -> OpenedEvidence {

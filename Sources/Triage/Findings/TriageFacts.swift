@@ -80,6 +80,8 @@ public struct TriageOptions: Sendable {
   public var language: Language = .en
   /// Password or recovery key for ONEKEY volumes (never rendered).
   public var credential: Credential? = nil
+  /// Key of an Apple Encrypted Archive evidence (`--aea-key`; never rendered).
+  public var aeaKey: [UInt8]? = nil
   public init() {}
 }
 

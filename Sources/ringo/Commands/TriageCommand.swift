@@ -61,6 +61,9 @@ struct TriageCommand: ParsableCommand {
 
   @OptionGroup(title: "Encrypted volumes") var credentials: CredentialOptions
 
+  @OptionGroup(title: "Apple Encrypted Archives (X.dmg.aea: triaged in memory, nothing decrypted is written)")
+  var aea: AEAKeyOptions
+
   @Option(help: "The IPSW the device tried to install: adds the update's space need and its kernel facts.")
   var ipsw: String?
 
@@ -114,6 +117,7 @@ struct TriageCommand: ParsableCommand {
     options.language = Language(rawValue: lang) ?? .en
     if let minFree, let parsed = MinFreeThreshold(parsing: minFree) { options.minFree = parsed }
     options.credential = try credentials.credential()
+    options.aeaKey = try aea.key()
     let report: TriageReport
     do {
       report = try Triage.run(path: image, options: options, toolVersion: RingoVersion.string)
