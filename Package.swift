@@ -102,7 +102,7 @@ let package = Package(
       dependencies: ["IPSWFormat", "IPSWTestSupport", "ImageAccess"],
       path: "Tools/ipsw-bench"
     ),
-    .executableTarget(name: "ringo-xts-bench", dependencies: ["APFSFormat"], path: "Tools/xts-bench", exclude: ["run.sh"]),
+    .executableTarget(name: "ringo-xts-bench", dependencies: ["APFSFormat"], path: "Tools/xts-bench", exclude: ["run.sh", "peer.c"]),
     .executableTarget(
       name: "ringo-dmg-bench",
       dependencies: ["ImageAccess", "Codecs", "DiskImage", "DiskImageTestSupport", "TestSupport"],

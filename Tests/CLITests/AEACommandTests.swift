@@ -1,5 +1,6 @@
 import Crypto
 import Foundation
+import IPSWTestSupport
 import TestSupport
 import Testing
 
@@ -66,5 +67,25 @@ import Testing
     #expect(data.count == 145_341)
     #expect(SHA256.hash(data: data).map { String(format: "%02x", $0) }.joined()
             == "d1b1989c7d3f8a1fccf78dca5ff7582524cecc0d5df09750ea00bc64563f273b")
+  }
+}
+
+extension AEACommandTests {
+  /// `ringo ipsw FILE.ipsw --aea-key…` lists the volumes of a root filesystem stored as `.dmg.aea` (python-aea
+  /// wrapping the real APFS DMG fixture; Apple never made this file).
+  @Test func ipswInventoryReadsTheRootFilesystemInsideAEA() throws {
+    let folder = try Self.made()
+    var builder = IPSWBuilder()
+    let wrapped = try Data(contentsOf: URL(fileURLWithPath: folder + "/apfs-dmg.aea"))
+    builder.rootFilesystem = ("096-00000-001.dmg.aea", UInt64(wrapped.count))
+    builder.rootFilesystemBytes = [UInt8](wrapped)
+    let path = try UnlockCommandTests.directory() + "/root.ipsw"
+    try builder.write(to: path)
+    let run = try UnlockCommandTests.run(["ipsw", "--skip-digests", "--aea-key-file", folder + "/key", path])
+    #expect(run.status == 0, "\(run.stderr)")
+    #expect(run.stdout.contains("test-disk-image-apfs  role none  encryption none  allocated 32768 bytes"))
+    let wrong = try UnlockCommandTests.run(
+      ["ipsw", "--skip-digests", "--aea-key", Data(repeating: 7, count: 32).base64EncodedString(), path])
+    #expect(wrong.stdout.contains("AEA root header") || wrong.stderr.contains("AEA root header"))
   }
 }

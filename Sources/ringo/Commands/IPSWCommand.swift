@@ -41,6 +41,7 @@ extension Ringo.IPSWCommand {
     @Flag(help: "Do not hash the component files (faster; digest status becomes not-checked).")
     var skipDigests = false
     @Flag(help: "Do not decompress the kernelcache.") var skipKernel = false
+    @OptionGroup(title: "Root filesystem in an Apple Encrypted Archive (.dmg.aea)") var aea: AEAKeyOptions
 
     func validate() throws {
       if let capacity, capacity <= 0 || capacity > 1 << 20 {
@@ -71,7 +72,17 @@ extension Ringo.IPSWCommand {
       var volumes: [[String: Any]]? = nil
       var volumeError: String? = nil
       do {
-        if case let .udif(dmg)? = try ipsw.openRootFilesystem(),
+        var root = try ipsw.openRootFilesystem()
+        if case .aea? = root, let entry = ipsw.rootFilesystemEntry {
+          // Decoded segment by segment in memory with the given key; nothing is written.
+          do {
+            let payload = AEASource(try AEAArchive.open(try ipsw.source(for: entry), symmetricKey: try aea.key()))
+            root = try DiskImageDetector.open(payload)
+          } catch let failure as AEAArchive.Failure {
+            throw CommandFailure(description: "\(entry.name): \(failure.description)")
+          }
+        }
+        if case let .udif(dmg)? = root,
           let summary = try ContainerLocator.volumeSummary(in: dmg)
         {
           volumes = summary.map {
