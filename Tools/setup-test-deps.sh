@@ -11,7 +11,7 @@
 #            oracle of Ringo's own FileVault unlock on encrypted.bin and jhfs_encrypted.bin); python-aea 1.1.0 (writes
 #            the profile-1 AEA test files)
 set -euo pipefail
-packages=(apfsprogs libfsapfs-utils sleuthkit 7zip unzip ent binwalk fdisk zlib1g-dev liblzma-dev libbz2-dev libssl-dev gzip xz-utils bzip2 sqlite3 openssl
+packages=(apfsprogs libfsapfs-utils sleuthkit 7zip unzip ent binwalk fdisk zlib1g-dev liblzma-dev libbz2-dev libssl-dev gzip xz-utils bzip2 sqlite3 openssl gcc bc
           python3-jsonschema)
 missing=()
 for p in "${packages[@]}"; do
