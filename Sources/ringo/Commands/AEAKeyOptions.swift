@@ -33,6 +33,7 @@ struct AEAKeyOptions: ParsableArguments {
     guard let bytes = Data(base64Encoded: text), bytes.count == 32 else {
       throw CommandFailure(description: "the AEA key must be the base64 encoding of 32 bytes")
     }
+    CredentialOptions.disableCoreDumps()
     return [UInt8](bytes)
   }
 }

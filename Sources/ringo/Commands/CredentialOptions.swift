@@ -32,8 +32,20 @@ struct CredentialOptions: ParsableArguments {
     }
   }
 
-  /// The credential asked for, or `RINGO_PASSWORD`, or `nil`.
+  /// The credential asked for, or `RINGO_PASSWORD`, or `nil`. Core dumps are turned off first when a credential is
+  /// given, so a crash cannot write the secret to disk.
   func credential() throws -> Credential? {
+    let found = try readCredential()
+    if found != nil { Self.disableCoreDumps() }
+    return found
+  }
+
+  static func disableCoreDumps() {
+    var none = rlimit(rlim_cur: 0, rlim_max: 0)
+    _ = setrlimit(__rlimit_resource_t(RLIMIT_CORE.rawValue), &none)
+  }
+
+  private func readCredential() throws -> Credential? {
     if let passwordFile {
       guard let data = FileManager.default.contents(atPath: passwordFile) else {
         throw CommandFailure(description: "cannot read the password file \(passwordFile)")
