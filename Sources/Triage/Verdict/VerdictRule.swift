@@ -298,7 +298,8 @@ extension VerdictRule {
     case "unsupported":
       return lang.pick(
         "The keys of volume \"\(v.name)\" could not be read: \(u.problem?.message ?? u.detail ?? "unknown reason").",
-        "ボリューム「\(v.name)」の鍵を読めませんでした: \(u.problem?.message ?? u.detail ?? "理由不明")。")
+        "ボリューム「\(v.name)」の鍵を読めませんでした（\(u.problem?.structure ?? "キーバッグ")"
+          + (u.problem?.offset.map { "、オフセット \($0)" } ?? "") + "）。詳細はエラー一覧を参照してください。")
     default:
       return lang.pick(
         "No credentials were supplied for volume \"\(v.name)\". Its volume keybag holds \(u.passwordRecords) user "
@@ -319,11 +320,15 @@ extension VerdictRule {
           "the \(p.structure)" + (p.offset.map { " at offset \($0) (\(hex($0)))" } ?? ""),
           "\(p.structure)" + (p.offset.map { "（オフセット \($0)、\(hex($0))）" } ?? ""))
       } ?? "?"
+      let jaDetail = u.problem?.structure == "nx_superblock_t.nx_keylocker"
+        ? "コンテナのスーパーブロックにキーバッグがなく（nx_keylocker が空）、NX_CRYPTO_SW も設定されていません"
+        : "このキーバッグは平文のキーバッグでも、UUID を鍵とした AES-XTS-128 で復号して正しい種類と Fletcher-64 "
+          + "チェックサムを持つオブジェクトになるものでもありません"
       return lang.pick(
         "User data volume " + describe(v) + " is encrypted with keys wrapped by the original Mac's security chip "
           + "(T2 or Apple silicon Secure Enclave). Shown by " + place + ": " + (u.problem?.message ?? "") + ".",
         "利用者データのボリューム" + describe(v) + "は、元の Mac のセキュリティチップ（T2 または Apple シリコンの "
-          + "Secure Enclave）がラップした鍵で暗号化されています。根拠: " + place + " — " + (u.problem?.message ?? "") + "。")
+          + "Secure Enclave）がラップした鍵で暗号化されています。根拠: " + place + " — " + jaDetail + "。")
     }
     return .init(
       verdictClass: .recoverableOnOriginalDevice,
