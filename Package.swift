@@ -3,7 +3,8 @@ import PackageDescription
 
 // The folder tree is the data flow:
 // image (ImageAccess, DiskImage) -> container, volumes, extents (APFSFormat) -> region map (RegionMap, BlockScan)
-// -> findings, verdict (Triage) -> report (Reporting) -> ringo (CLI).
+// -> findings, verdict (Triage) -> report models (ReportModel) -> builders and renderers (Reporting)
+// -> batch engine (BatchRunner) -> ringo (CLI: options and wiring only).
 let package = Package(
   name: "Ringo",
   platforms: [.macOS(.v15)],
@@ -66,16 +67,24 @@ let package = Package(
     // CPrefetch is a header with one inline function: the CPU's prefetch hint, which Swift cannot spell.
     .target(name: "CPrefetch"),
     .target(name: "BlockScan", dependencies: ["ImageAccess", "RegionMap", "CPrefetch"]),
-    // findings -> verdict: rules over the facts, and the report contract (ringo.triage/1).
+    // report models: every output's Codable model (ringo.triage/1, ipsw/1, dmg/1, scan/1, batch/1) and the one JSON
+    // configuration; Foundation only, so other tools can decode the reports.
+    .target(name: "ReportModel"),
+    // findings -> verdict: rules over the facts; builds the TriageReport model.
     .target(
-      name: "Triage", dependencies: ["ImageAccess", "APFSFormat", "RegionMap", "DiskImage", "BlockScan", "IPSWFormat"]),
-    // report: renderers see only the TriageReport model, never a format module.
-    .target(name: "Reporting", dependencies: ["Triage"]),
+      name: "Triage",
+      dependencies: ["ImageAccess", "APFSFormat", "RegionMap", "DiskImage", "BlockScan", "IPSWFormat", "ReportModel"]),
+    // report: builders (facts -> models) and renderers (one protocol; renderers see only models); output guard.
+    .target(
+      name: "Reporting",
+      dependencies: ["ReportModel", "Triage", "IPSWFormat", "DiskImage", "BlockScan", "RegionMap", "ImageAccess"]),
+    // batch: folder walk, child `ringo triage` processes, timeouts, signals; decodes children with TriageReport.
+    .target(name: "BatchRunner", dependencies: ["ReportModel", "Reporting", "Triage"]),
     .executableTarget(
       name: "ringo",
       dependencies: [
-        "ImageAccess", "APFSFormat", "Triage", "Reporting", "DiskImage", "BlockScan", "RegionMap", "IPSWFormat",
-        .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        "ImageAccess", "APFSFormat", "Triage", "ReportModel", "Reporting", "BatchRunner", "DiskImage", "BlockScan",
+        "RegionMap", "IPSWFormat", .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ]
     ),
 
@@ -94,12 +103,12 @@ let package = Package(
     ),
     .executableTarget(
       name: "ringo-bench",
-      dependencies: ["BlockScan", "ImageAccess", "RegionMap"],
+      dependencies: ["BlockScan", "ImageAccess", "RegionMap", "TestSupport"],
       path: "Tools/bench"
     ),
     .executableTarget(
       name: "ringo-ipsw-bench",
-      dependencies: ["IPSWFormat", "IPSWTestSupport", "ImageAccess"],
+      dependencies: ["IPSWFormat", "IPSWTestSupport", "ImageAccess", "TestSupport"],
       path: "Tools/ipsw-bench"
     ),
     .executableTarget(name: "ringo-xts-bench", dependencies: ["APFSFormat"], path: "Tools/xts-bench", exclude: ["run.sh", "peer.c"]),
@@ -118,6 +127,8 @@ let package = Package(
 
     .testTarget(name: "ImageAccessTests", dependencies: ["ImageAccess"]),
     .testTarget(name: "RegionMapTests", dependencies: ["RegionMap"]),
+    // the guard against a missing install step: Tools/external-programs.tsv vs the machine and the sources.
+    .testTarget(name: "SetupTests", dependencies: ["TestSupport"]),
     .testTarget(
       name: "CodecsTests", dependencies: ["Codecs", "ImageAccess", "DiskImageTestSupport", "TestSupport"],
       exclude: ["Vectors"]),
@@ -127,7 +138,7 @@ let package = Package(
       name: "IPSWFormatTests",
       dependencies: [
         "IPSWFormat", "IPSWTestSupport", "ImageAccess", "Codecs", "DiskImage", "DiskImageTestSupport", "TestSupport",
-        .product(name: "Crypto", package: "swift-crypto"),
+        "ReportModel", "Reporting", .product(name: "Crypto", package: "swift-crypto"),
         .product(name: "SwiftASN1", package: "swift-asn1"),
         .product(name: "X509", package: "swift-certificates"),
       ],
@@ -145,7 +156,7 @@ let package = Package(
         "APFSFormat", "ImageAccess", "TestSupport", "APFSForge", .product(name: "Crypto", package: "swift-crypto"),
       ],
       exclude: ["Oracle"]),
-    .testTarget(name: "APFSForgeTests", dependencies: ["APFSForge"]),
+    .testTarget(name: "APFSForgeTests", dependencies: ["APFSForge", "TestSupport"]),
     .testTarget(
       name: "ForgeAgreementTests",
       dependencies: ["APFSForge", "APFSFormat", "Triage", "ImageAccess", "RegionMap", "TestSupport"]),
@@ -162,6 +173,12 @@ let package = Package(
       dependencies: [
         "Triage", "Reporting", "APFSFormat", "ImageAccess", "TestSupport", "APFSForge", "IPSWTestSupport",
       ]),
+    .testTarget(
+      name: "ReportingTests",
+      dependencies: [
+        "ReportModel", "Reporting", "Triage", "IPSWFormat", "IPSWTestSupport", "ImageAccess", "TestSupport", "BlockScan",
+      ]),
+    .testTarget(name: "BatchRunnerTests", dependencies: ["BatchRunner", "ReportModel", "Reporting", "TestSupport"]),
     .testTarget(
       name: "CLITests",
       dependencies: [

@@ -1,20 +1,24 @@
 #!/usr/bin/env bash
-# Installs what the test suite needs on a fresh Debian machine of this project's kind, then fetches the real APFS
-# test images into a cache outside git. Safe to run again: installed packages and cached images are kept.
-#   peers:   apfsprogs (mkapfs, apfsck), libfsapfs-utils (fsapfsinfo), sleuthkit (pstat, fls), 7zip, unzip, ent,
-#            binwalk, fdisk (sfdisk, to build GPT disks with a real partitioner); gzip, xz-utils, bzip2, sqlite3,
-#            openssl (the content scanner's labelled accuracy corpus)
-#   libs:    zlib1g-dev, liblzma-dev, libbz2-dev, libssl-dev (system-library targets; libssl-dev: OpenSSL EVP AES-XTS
-#            for FileVault volumes)
-#   python:  jsonschema (validates every report against ../shared/docs/report-schema.json); dissect.apfs 1.1 (reads
-#            the forge's encrypted ONEKEY images back with the password, an independent check of the forge; the
-#            oracle of Ringo's own FileVault unlock on encrypted.bin and jhfs_encrypted.bin); python-aea 1.1.0 (writes
-#            the profile-1 AEA test files)
+# Installs what the tests, benchmarks and .ci/run need on a fresh Debian machine of this project's kind, from the one
+# list Tools/external-programs.tsv (program or library, provider, package), then fetches the real APFS test images
+# into a cache outside git. Safe to run again: what is installed
+# and cached is kept. SetupTests checks the same list against the machine (dpkg -S) and against the test sources.
 set -euo pipefail
-packages=(apfsprogs libfsapfs-utils sleuthkit 7zip unzip ent binwalk fdisk zlib1g-dev liblzma-dev libbz2-dev libssl-dev gzip xz-utils bzip2 sqlite3 openssl gcc bc
-          python3-jsonschema)
+here=$(cd "$(dirname "$0")" && pwd)
+list="$here/external-programs.tsv"
+debian=()
+pypi=()
+while IFS=$'\t' read -r name kind provider package _; do
+  case "$name" in ''|'#'*) continue ;; esac
+  case "$provider" in
+    debian|essential) debian+=("$package") ;;
+    pypi) python3 -c "import $name" 2>/dev/null || pypi+=("$package") ;;
+    machine) command -v "$name" >/dev/null 2>&1 || { echo "missing $name ($package): not on this machine" >&2; exit 1; } ;;
+    *) echo "$list: unknown provider '$provider' for $name" >&2; exit 1 ;;
+  esac
+done < "$list"
 missing=()
-for p in "${packages[@]}"; do
+for p in $(printf '%s\n' "${debian[@]}" | sort -u); do
   dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p")
 done
 if [ ${#missing[@]} -gt 0 ]; then
@@ -23,14 +27,14 @@ if [ ${#missing[@]} -gt 0 ]; then
     exit 1
   fi
   export DEBIAN_FRONTEND=noninteractive
-  apt-get update -qq
-  apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+  wait_lock=(-o DPkg::Lock::Timeout=900)  # another apt run (unattended upgrades, a parallel set-up) holds the lock
+  apt-get "${wait_lock[@]}" update -qq
+  apt-get "${wait_lock[@]}" install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 fi
 pip_install() {  # a Debian-managed python3 refuses plain pip installs (PEP 668): retry with its override
   python3 -m pip install --quiet "$@" 2>/dev/null || python3 -m pip install --quiet --break-system-packages "$@"
 }
-python3 -c 'import jsonschema' 2>/dev/null || pip_install jsonschema
-python3 -c 'import dissect.apfs' 2>/dev/null || pip_install "dissect.apfs==1.1"
-# python-aea: an independent AEA encoder/decoder (profile 1 files for the AEA tests; Apple never made them)
-python3 -c 'import aea' 2>/dev/null || pip_install "python-aea==1.1.0"
-"$(dirname "$0")"/fixtures/fetch-dissect-images.sh
+for requirement in ${pypi[@]+"${pypi[@]}"}; do
+  pip_install "$requirement"
+done
+"$here"/fixtures/fetch-dissect-images.sh

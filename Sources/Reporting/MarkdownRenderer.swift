@@ -1,8 +1,10 @@
+import ReportModel
 import Triage
 
 /// The report as Markdown, for a case file or a message to the customer.
-public enum MarkdownRenderer {
-  public static func render(_ r: TriageReport) -> String {
+public struct MarkdownRenderer: ReportRenderer {
+  public init() {}
+  public func render(_ r: TriageReport) -> String {
     let l = Labels(r)
     var out = ""
     func line(_ s: String = "") { out += s + "\n" }
@@ -27,28 +29,30 @@ public enum MarkdownRenderer {
     line()
     line("| | |")
     line("|---|---|")
-    line("| path | `\(cell(r.evidence.path))` |")
-    line("| size | \(l.bytes(UInt64(r.evidence.sizeBytes))) |")
-    line("| format | \(r.evidence.format) |")
-    line("| APFS offset | \(r.evidence.apfsOffsetBytes.map(String.init) ?? "—") |")
+    line("| \(l[.path]) | `\(cell(r.evidence.path))` |")
+    line("| \(l[.size]) | \(l.bytes(UInt64(r.evidence.sizeBytes))) |")
+    line("| \(l[.format]) | \(r.evidence.format) |")
+    line("| \(l[.apfsOffset]) | \(r.evidence.apfsOffsetBytes.map(String.init) ?? "—") |")
     line("| SHA-256 | \(r.evidence.sha256.map { "`\($0)`" } ?? l.notComputed) |")
-    line("| tool | ringo \(r.tool.version) |")
+    line("| \(l[.tool]) | ringo \(r.tool.version) |")
     line()
     line("## \(l.container)")
     line()
     if let c = r.container {
-      line("| uuid | block size | blocks | free blocks | free | checkpoint xid | keybag |")
+      line("| " + [Label.uuid, .blockSize, .blocks, .freeBlocks, .free, .checkpointXID, .keybag].map { l[$0] }
+        .joined(separator: " | ") + " |")
       line("|---|---|---|---|---|---|---|")
       line("| `\(c.uuid)` | \(c.blockSize) | \(c.blockCount) | \(c.freeBlocks) | \(l.bytes(c.freeBytes)) "
-           + "(\(ByteText.percent(c.freeFraction))) | \(c.checkpointXID)\(c.usedFallbackCheckpoint ? " (fallback)" : "") "
-           + "| \(c.keybag ? "yes" : "no") |")
+           + "(\(ByteText.percent(c.freeFraction))) | \(c.checkpointXID)\(c.usedFallbackCheckpoint ? " (\(l[.fallback]))" : "") "
+           + "| \(l.yesNo(c.keybag)) |")
       line()
       line("### \(l.volumes)")
       line()
-      line("| # | name | role | encryption | case-sensitive | alloc blocks | reserve | quota | available | files | dirs | snapshots |")
+      line("| " + [Label.number, .name, .role, .encryption, .caseSensitive, .allocBlocks, .reserve, .quota, .available,
+                   .files, .dirs, .snapshots].map { l[$0] }.joined(separator: " | ") + " |")
       line("|---|---|---|---|---|---|---|---|---|---|---|---|")
       for v in c.volumes {
-        line("| \(v.index) | \(cell(v.name)) | \(v.role) | \(v.encryption) | \(v.caseSensitive ? "yes" : "no") | "
+        line("| \(v.index) | \(cell(v.name)) | \(v.role) | \(v.encryption) | \(l.yesNo(v.caseSensitive)) | "
              + "\(v.allocBlocks) | \(v.reserveBlocks) | \(v.quotaBlocks) | \(l.bytes(v.availableBytes)) | "
              + "\(v.files.map(String.init) ?? "—") | \(v.directories.map(String.init) ?? "—") | "
              + "\(v.snapshots.map(String.init) ?? "—") |")
@@ -56,7 +60,8 @@ public enum MarkdownRenderer {
       line()
       for v in c.volumes {
         if let bytes = v.fileBytes {
-          line("- \(cell(v.name)): " + l.readable(plaintext: bytes.plaintext, encrypted: bytes.encrypted, classes: v.protectionClasses))
+          line("- \(cell(v.name)): " + l.readable(plaintext: bytes.plaintext, encrypted: bytes.encrypted,
+                                                 compressed: bytes.compressed, classes: v.protectionClasses))
         } else {
           line("- \(cell(v.name)): " + l.notMeasured)
         }
@@ -70,7 +75,7 @@ public enum MarkdownRenderer {
       line()
       for f in r.findings {
         line("- **\(f.severity.rawValue)** `\(f.code)`" + (f.volume.map { " (\(cell($0)))" } ?? "") + ": \(f.message)")
-        let facts = f.facts.keys.sorted().map { "`\($0)` = \(f.facts[$0]!.text)" }
+        let facts = f.facts.keys.sorted().map { "`\($0)` = `\(f.facts[$0]!.text)`" }
         if !facts.isEmpty { line("  - " + facts.joined(separator: ", ")) }
       }
     }
@@ -78,7 +83,9 @@ public enum MarkdownRenderer {
       line()
       line("## \(l.errors)")
       line()
-      for e in r.errors { line("- `\(e.code)`" + (e.offset.map { " at offset \($0)" } ?? "") + ": \(e.message)") }
+      for e in r.errors {
+        line("- `\(e.code)`" + (e.offset.map { " \(l[.atOffset]) \($0)" } ?? "") + (l.showsErrorMessages ? ": \(e.message)" : ""))
+      }
     }
     return out
   }

@@ -1,8 +1,10 @@
+import ReportModel
 import Triage
 
 /// The report as plain terminal text: verdict first, then the figures it rests on.
-public enum TextRenderer {
-  public static func render(_ r: TriageReport) -> String {
+public struct TextRenderer: ReportRenderer {
+  public init() {}
+  public func render(_ r: TriageReport) -> String {
     let l = Labels(r)
     var out = ""
     func line(_ s: String = "") { out += s + "\n" }
@@ -20,30 +22,35 @@ public enum TextRenderer {
     }
     line()
     line("\(l.evidence):")
-    line("  path:    \(r.evidence.path)")
-    line("  size:    \(l.bytes(UInt64(r.evidence.sizeBytes)))")
-    line("  format:  \(r.evidence.format)" + (r.evidence.apfsOffsetBytes.map { ", APFS at offset \($0)" } ?? ""))
-    line("  sha256:  \(r.evidence.sha256 ?? l.notComputed)")
+    line("  " + l.field(.path, width: 9) + r.evidence.path)
+    line("  " + l.field(.size, width: 9) + l.bytes(UInt64(r.evidence.sizeBytes)))
+    line("  " + l.field(.format, width: 9) + r.evidence.format
+         + (r.evidence.apfsOffsetBytes.map { ", \(l[.apfsAt]) \($0)" } ?? ""))
+    line("  " + l.field(.sha256, width: 9) + (r.evidence.sha256 ?? l.notComputed))
     line()
     if let c = r.container {
       line("\(l.container): \(c.uuid)")
-      line("  blocks:      \(c.blockCount) × \(c.blockSize) bytes = \(l.bytes(c.blockCount * UInt64(c.blockSize)))")
-      line("  free:        \(c.freeBlocks) blocks = \(l.bytes(c.freeBytes)) (\(ByteText.percent(c.freeFraction)))")
-      line("  checkpoint:  xid \(c.checkpointXID)" + (c.usedFallbackCheckpoint ? " (fallback)" : ""))
-      line("  keybag:      \(c.keybag ? "yes" : "no")")
+      line("  " + l.field(.blocks, width: 13)
+           + "\(c.blockCount) × \(c.blockSize) \(l[.bytesUnit]) = \(l.bytes(c.blockCount * UInt64(c.blockSize)))")
+      line("  " + l.field(.free, width: 13)
+           + "\(c.freeBlocks) \(l[.blocks]) = \(l.bytes(c.freeBytes)) (\(ByteText.percent(c.freeFraction)))")
+      line("  " + l.field(.checkpoint, width: 13) + "xid \(c.checkpointXID)"
+           + (c.usedFallbackCheckpoint ? " (\(l[.fallback]))" : ""))
+      line("  " + l.field(.keybag, width: 13) + l.yesNo(c.keybag))
       line()
       line("\(l.volumes):")
       for v in c.volumes {
-        line("  [\(v.index)] \(v.name)  role=\(v.role)  encryption=\(v.encryption)  "
-             + "case-sensitive=\(v.caseSensitive ? "yes" : "no")")
-        line("      uuid \(v.uuid); alloc \(v.allocBlocks) blocks, reserve \(v.reserveBlocks), quota \(v.quotaBlocks), "
-             + "available \(l.bytes(v.availableBytes))")
+        line("  [\(v.index)] \(v.name)  \(l[.role])=\(v.role)  \(l[.encryption])=\(v.encryption)  "
+             + "\(l[.caseSensitive])=\(l.yesNo(v.caseSensitive))")
+        line("      \(l[.uuid]) \(v.uuid); \(l[.alloc]) \(v.allocBlocks) \(l[.blocks]), \(l[.reserve]) \(v.reserveBlocks), "
+             + "\(l[.quota]) \(v.quotaBlocks), \(l[.available]) \(l.bytes(v.availableBytes))")
         if let files = v.files {
-          line("      files \(files), directories \(v.directories ?? 0), symlinks \(v.symlinks ?? 0), "
-               + "snapshots \(v.snapshots ?? 0) (\(v.countsSource ?? "?"))")
+          line("      \(l[.files]) \(files), \(l[.directories]) \(v.directories ?? 0), \(l[.symlinks]) \(v.symlinks ?? 0), "
+               + "\(l[.snapshots]) \(v.snapshots ?? 0) (\(l.countsSource(v.countsSource)))")
         }
         if let bytes = v.fileBytes {
-          line("      " + l.readable(plaintext: bytes.plaintext, encrypted: bytes.encrypted, classes: v.protectionClasses))
+          line("      " + l.readable(plaintext: bytes.plaintext, encrypted: bytes.encrypted, compressed: bytes.compressed,
+                                   classes: v.protectionClasses))
         } else if v.countsSource == "superblock" {
           line("      " + l.notMeasured)
         }
@@ -63,7 +70,7 @@ public enum TextRenderer {
       line()
       line("\(l.errors):")
       for e in r.errors {
-        line("  \(e.code)" + (e.offset.map { " @\($0)" } ?? "") + ": \(e.message)")
+        line("  \(e.code)" + (e.offset.map { " @\($0)" } ?? "") + (l.showsErrorMessages ? ": \(e.message)" : ""))
       }
     }
     return out

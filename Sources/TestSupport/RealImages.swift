@@ -51,33 +51,13 @@ public enum RealImages {
     return path
   }
 
-  /// Runs a peer tool and returns its standard output; throws when it cannot be started (not installed).
+  /// Runs a listed peer tool (Tools/external-programs.tsv) and returns its status and output (standard output, then
+  /// standard error); throws ``ExternalPrograms/NotListed`` or ``ExternalPrograms/NotInstalled`` naming the tool.
   public static func run(_ tool: String, _ arguments: [String]) throws -> (status: Int32, output: String) {
-    let process = Process()
-    let path = ProcessInfo.processInfo.environment["PATH"] ?? ""
-    let folders = path.split(separator: ":").map { String($0) + "/" } + ["/usr/bin/", "/usr/sbin/", "/bin/", "/sbin/"]
-    let candidates = folders.map { $0 + tool }
-    guard let executable = candidates.first(where: { FileManager.default.isExecutableFile(atPath: $0) }) else {
-      throw Missing(path: "peer tool \(tool) (apt package)")
-    }
-    process.executableURL = URL(fileURLWithPath: executable)
-    process.arguments = arguments
-    let pipe = Pipe()
-    process.standardOutput = pipe
-    let errors = Pipe()
-    process.standardError = errors
-    try process.run()
-    // Drain standard error on another thread so a chatty tool cannot block on a full pipe.
-    let errorBox = DataBox()
-    let group = DispatchGroup()
-    DispatchQueue.global().async(group: group) {
-      errorBox.set(errors.fileHandleForReading.readDataToEndOfFile())
-    }
-    let data = pipe.fileHandleForReading.readDataToEndOfFile()
-    group.wait()
-    process.waitUntilExit()
-    return (process.terminationStatus, String(decoding: data, as: UTF8.self) + String(decoding: errorBox.get(), as: UTF8.self))
+    let result = try ExternalPrograms.run(tool, arguments)
+    return (result.status, result.combined)
   }
+
 }
 
 /// A lock-protected Data for handing bytes between threads.

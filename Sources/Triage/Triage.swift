@@ -8,7 +8,7 @@ import RegionMap
 public enum Triage {
   /// The rules, in the order their findings appear.
   public static let rules: [any TriageRule] = [
-    LowFreeSpaceRule(), UpdateSpaceRule(), EncryptionRule(), CheckpointRule(), TruncatedImageRule(),
+    LowFreeSpaceRule(), UpdateSpaceRule(), EncryptionRule(), TreeWalkRule(), CheckpointRule(), TruncatedImageRule(),
     ContentScanRule(),
   ]
 
@@ -94,9 +94,7 @@ public enum Triage {
         do {
           census = VolumeCensus.take(try unlockedTree ?? FileSystemTree(container: container, volume: volume))
         } catch {
-          var failed = VolumeCensus()
-          failed.error = (error as? ParseError) ?? ParseError(.invalid("\(error)"), in: "volume omap", at: nil)
-          census = failed
+          census = VolumeCensus(failure: (error as? ParseError) ?? ParseError(.invalid("\(error)"), in: "volume omap", at: nil))
         }
         facts.censuses[entry.index] = census
         if let unknown = census.firstUnknownRecord {
@@ -156,8 +154,9 @@ public enum Triage {
       }
     }
 
-    let findings = rules.flatMap { $0.findings(for: facts) }
-    let verdict = VerdictRule.verdict(for: facts, findings: findings)
+    let ruleFindings = rules.flatMap { $0.findings(for: facts) }
+    let verdict = VerdictRule.verdict(for: facts, findings: ruleFindings)
+    let findings = ruleFindings.map { $0.report(in: options.language) }
     return TriageReport(
       tool: .init(version: toolVersion),
       evidence: .init(
@@ -257,7 +256,8 @@ public enum Triage {
             quotaBlocks: v.quotaBlockCount, availableBytes: facts.availableBytes(v),
             files: UInt64(census.files), directories: UInt64(census.directories), symlinks: UInt64(census.symlinks),
             snapshots: UInt64(census.snapshots), countsSource: "tree",
-            fileBytes: .init(plaintext: census.plaintextBytes, encrypted: census.encryptedBytes),
+            fileBytes: .init(plaintext: census.plaintextBytes, encrypted: census.encryptedBytes,
+                             compressed: census.compressedBytes),
             protectionClasses: classes, otherObjects: UInt64(census.otherObjects),
             compression: census.compressionMethods)
         }

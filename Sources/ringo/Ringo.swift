@@ -1,6 +1,8 @@
 import ArgumentParser
 import Foundation
 import ImageAccess
+import ReportModel
+import Reporting
 import Triage
 
 @main
@@ -52,6 +54,13 @@ struct Ringo: ParsableCommand {
     } catch let error as VolumeSession.Failure {
       FileHandle.standardError.write(Data("ringo: \(error.description)\n".utf8))
       Foundation.exit(1)
+    } catch let error as ReportFailure {
+      FileHandle.standardError.write(Data("ringo: \(error.description)\n".utf8))
+      Foundation.exit(1)
+    } catch let error as OutputRefused {
+      // Raised from `validate()`: a usage error, like ArgumentParser's own.
+      FileHandle.standardError.write(Data("Error: \(error.description)\n".utf8))
+      Foundation.exit(ExitCodes.usage)
     } catch let error as WrongCredentials {
       FileHandle.standardError.write(Data("ringo: \(error.description)\n".utf8))
       Foundation.exit(ExitCodes.wrongCredentials)
@@ -84,4 +93,12 @@ struct EvidenceUnreadable: Error {
 /// The version printed by `--version` and written into every report.
 enum RingoVersion {
   static let string = "0.1.0"
+}
+
+/// The one output-format enum, as a command-line value (`--format`, `--also`).
+extension OutputFormat: ExpressibleByArgument {}
+
+/// Runs a check from a `validate()`; a refused output path (``OutputRefused``) is a usage error, exit 2.
+func refusingOutput(_ check: () throws -> Void) throws {
+  do { try check() } catch let refused as OutputRefused { throw ValidationError(refused.description) }
 }

@@ -1,5 +1,6 @@
 import APFSForge
 import Foundation
+import TestSupport
 import Testing
 
 /// dissect.apfs (PyPI, independent of the forge) reads the images back. The ONEKEY volume is really encrypted:
@@ -45,23 +46,12 @@ import Testing
     var error: String?
   }
 
-  /// Runs the check with `$RINGO_PYTHON` (default `python3`), which must have `dissect.apfs` installed.
+  /// Runs the check with the listed `python3`, which must have `dissect.apfs` installed (Tools/setup-test-deps.sh).
   func dissect(_ image: String, password: String) throws -> [Volume] {
-    let python = ProcessInfo.processInfo.environment["RINGO_PYTHON"] ?? "python3"
-    let process = Process()
-    process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-    process.arguments = [python, "-c", Self.script, image, password]
-    let out = Pipe()
-    let err = Pipe()
-    process.standardOutput = out
-    process.standardError = err
-    try process.run()
-    let data = out.fileHandleForReading.readDataToEndOfFile()
-    let errors = String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-    process.waitUntilExit()
+    let result = try ExternalPrograms.run("python3", ["-c", Self.script, image, password])
     try #require(
-      process.terminationStatus == 0,
-      "dissect.apfs check failed (pip install dissect.apfs; set RINGO_PYTHON to its interpreter): \(errors)")
+      result.status == 0, "dissect.apfs check failed (Tools/setup-test-deps.sh installs it): \(result.errors)")
+    let data = result.standardOutput
     return try JSONDecoder().decode([Volume].self, from: data)
   }
 

@@ -1,5 +1,6 @@
 import APFSForge
 import Foundation
+import TestSupport
 import Testing
 
 /// A fresh directory under the system temp dir, removed by `cleanup()`.
@@ -19,27 +20,13 @@ struct ToolRun {
 }
 
 enum PeerTool {
-  /// Runs an installed peer tool. A missing tool is a test failure (CI installs apfsprogs, libfsapfs-utils and
-  /// sleuthkit), never a skip.
+  /// Runs a listed peer tool (Tools/external-programs.tsv). A missing tool is a test failure naming the tool and its
+  /// package (CI installs it), never a skip.
   static func run(_ name: String, _ arguments: [String]) throws -> ToolRun {
-    let candidates = ["/usr/bin/", "/usr/sbin/", "/usr/local/bin/", "/bin/", "/sbin/"].map { $0 + name }
-    guard let executable = candidates.first(where: { FileManager.default.isExecutableFile(atPath: $0) }) else {
-      Issue.record("peer tool \(name) is not installed (apt: apfsprogs, libfsapfs-utils, sleuthkit)")
-      throw ToolMissing(name: name)
-    }
-    let process = Process()
-    process.executableURL = URL(fileURLWithPath: executable)
-    process.arguments = arguments
-    let pipe = Pipe()
-    process.standardOutput = pipe
-    process.standardError = pipe
-    try process.run()
-    let data = pipe.fileHandleForReading.readDataToEndOfFile()
-    process.waitUntilExit()
-    return ToolRun(status: process.terminationStatus, output: String(decoding: data, as: UTF8.self))
+    let result = try ExternalPrograms.run(name, arguments)
+    return ToolRun(status: result.status, output: result.combined)
   }
 
-  struct ToolMissing: Error { var name: String }
 }
 
 /// Facts TSK `pstat` prints about a container.

@@ -51,12 +51,12 @@ struct AccuracyCorpus {
     let key = SymmetricKey(data: rng.bytes(32))
     let nonce = try AES._CTR.Nonce(nonceBytes: rng.bytes(12))
     add(.aesCTR, Array(try AES._CTR.encrypt(text, using: key, nonce: nonce)))
-    add(.zlib, cut, try Self.run("/usr/bin/gzip", ["-c", "-6", "-n"], input: text))
-    add(.zlib, cut, try Self.run("/usr/bin/gzip", ["-c", "-6", "-n"], input: binaries))
-    add(.xz, cut, try Self.run("/usr/bin/xz", ["-c", "-6", "-T1"], input: text))
-    add(.xz, cut, try Self.run("/usr/bin/xz", ["-c", "-6", "-T1"], input: binaries))
-    add(.bzip2, cut, try Self.run("/usr/bin/bzip2", ["-c", "-9"], input: text))
-    add(.bzip2, cut, try Self.run("/usr/bin/bzip2", ["-c", "-9"], input: binaries))
+    add(.zlib, cut, try Self.run("gzip", ["-c", "-6", "-n"], input: text))
+    add(.zlib, cut, try Self.run("gzip", ["-c", "-6", "-n"], input: binaries))
+    add(.xz, cut, try Self.run("xz", ["-c", "-6", "-T1"], input: text))
+    add(.xz, cut, try Self.run("xz", ["-c", "-6", "-T1"], input: binaries))
+    add(.bzip2, cut, try Self.run("bzip2", ["-c", "-9"], input: text))
+    add(.bzip2, cut, try Self.run("bzip2", ["-c", "-9"], input: binaries))
     add(.sqlite, try Self.sqlitePages())
     add(.binary, binaries)
     for i in 0..<64 {
@@ -127,35 +127,27 @@ struct AccuracyCorpus {
       WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x+1 FROM c WHERE x < 30000)
       INSERT INTO t SELECT x, printf('user-%d-%s', x, hex(x * 7919)), x * 3.25, (x * 2654435761) % 4294967296 FROM c;
       """
-    _ = try run("/usr/bin/sqlite3", [db], input: Array(sql.utf8), inputAsStdin: true)
+    _ = try run("sqlite3", [db], input: Array(sql.utf8), inputAsStdin: true)
     guard let data = FileManager.default.contents(atPath: db) else { throw CorpusError.missing("sqlite3 output") }
     return Array(data)
   }
 
-  /// Runs a Debian tool on `input` (a temp file, or stdin) and returns its standard output.
+  /// Runs a listed tool (Tools/external-programs.tsv) on `input` (a temp file, or stdin) and returns its standard
+  /// output.
   static func run(_ tool: String, _ arguments: [String], input: [UInt8], inputAsStdin: Bool = false) throws -> [UInt8] {
-    guard FileManager.default.isExecutableFile(atPath: tool) else { throw CorpusError.missing(tool) }
     let dir = FileManager.default.temporaryDirectory.appendingPathComponent("ringo-corpus-\(UUID().uuidString)")
     try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
     defer { try? FileManager.default.removeItem(at: dir) }
     let inPath = dir.appendingPathComponent("in").path
-    let outPath = dir.appendingPathComponent("out").path
-    guard FileManager.default.createFile(atPath: inPath, contents: Data(input)),
-      FileManager.default.createFile(atPath: outPath, contents: nil),
-      let inHandle = FileHandle(forReadingAtPath: inPath), let outHandle = FileHandle(forWritingAtPath: outPath)
-    else { throw CorpusError.missing("temp files in \(dir.path)") }
-    let process = Process()
-    process.executableURL = URL(fileURLWithPath: tool)
-    process.arguments = inputAsStdin ? arguments : arguments + [inPath]
-    if inputAsStdin { process.standardInput = inHandle }
-    process.standardOutput = outHandle
-    try process.run()
-    process.waitUntilExit()
-    try inHandle.close()
-    try outHandle.close()
-    guard process.terminationStatus == 0 else { throw CorpusError.toolFailed(tool, process.terminationStatus) }
-    return Array(FileManager.default.contents(atPath: outPath) ?? Data())
+    guard FileManager.default.createFile(atPath: inPath, contents: Data(input)) else {
+      throw CorpusError.missing("temp files in \(dir.path)")
+    }
+    let result = try ExternalPrograms.run(
+      tool, inputAsStdin ? arguments : arguments + [inPath], input: inputAsStdin ? input : nil)
+    guard result.status == 0 else { throw CorpusError.toolFailed(tool, result.status) }
+    return Array(result.standardOutput)
   }
+
 }
 
 /// Rows: true label; columns: scanner class; cells: blocks.

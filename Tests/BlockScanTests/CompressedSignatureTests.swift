@@ -39,9 +39,9 @@ import Testing
 
   @Test func realToolOutputMatches() throws {
     let text = Array(String(repeating: "forensic triage ", count: 400).utf8)
-    let gz = try AccuracyCorpus.run("/usr/bin/gzip", ["-c", "-n"], input: text)
-    let xz = try AccuracyCorpus.run("/usr/bin/xz", ["-c", "-T1"], input: text)
-    let bz = try AccuracyCorpus.run("/usr/bin/bzip2", ["-c"], input: text)
+    let gz = try AccuracyCorpus.run("gzip", ["-c", "-n"], input: text)
+    let xz = try AccuracyCorpus.run("xz", ["-c", "-T1"], input: text)
+    let bz = try AccuracyCorpus.run("bzip2", ["-c"], input: text)
     #expect(match(gz) == .gzip)
     #expect(match(xz) == .xz)
     #expect(match(bz) == .bzip2)

@@ -15,17 +15,10 @@ import Testing
     return RealImages.packageRoot.appendingPathComponent(".build/debug/ringo").path
   }
 
+  /// Runs the built binary; the output is standard output followed by standard error.
   static func run(_ arguments: [String]) throws -> (Int32, String) {
-    let process = Process()
-    process.executableURL = URL(fileURLWithPath: ringo)
-    process.arguments = arguments
-    let out = Pipe()
-    process.standardOutput = out
-    process.standardError = out
-    try process.run()
-    let data = out.fileHandleForReading.readDataToEndOfFile()
-    process.waitUntilExit()
-    return (process.terminationStatus, String(decoding: data, as: UTF8.self))
+    let result = try Subprocess.run(ringo, arguments)
+    return (result.status, result.combined)
   }
 
   @Test func exitCodeZeroForEveryVerdict() throws {

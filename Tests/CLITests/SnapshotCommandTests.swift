@@ -9,16 +9,8 @@ import Testing
 
   /// Standard output only (stderr kept apart), exit status.
   static func stdout(_ arguments: [String]) throws -> (Int32, Data) {
-    let process = Process()
-    process.executableURL = URL(fileURLWithPath: CLITests.ringo)
-    process.arguments = arguments
-    let out = Pipe()
-    process.standardOutput = out
-    process.standardError = FileHandle.nullDevice
-    try process.run()
-    let data = out.fileHandleForReading.readDataToEndOfFile()
-    process.waitUntilExit()
-    return (process.terminationStatus, data)
+    let result = try Subprocess.run(CLITests.ringo, arguments)
+    return (result.status, result.standardOutput)
   }
 
   @Test func lsSnapshotsListsXidTimeAndName() throws {

@@ -12,30 +12,12 @@ import Testing
     var stderr: String
   }
 
+  /// Runs the built ringo without any inherited `RINGO_PASSWORD`.
   static func run(_ arguments: [String], environment: [String: String] = [:], stdin: String? = nil) throws -> Run {
-    let process = Process()
-    process.executableURL = URL(fileURLWithPath: CLITests.ringo)
-    process.arguments = arguments
-    var env = ProcessInfo.processInfo.environment
-    env["RINGO_PASSWORD"] = nil
-    for (k, v) in environment { env[k] = v }
-    process.environment = env
-    let out = Pipe()
-    let errorPath = try directory() + "/stderr"
-    _ = FileManager.default.createFile(atPath: errorPath, contents: nil)
-    let err = try FileHandle(forWritingTo: URL(fileURLWithPath: errorPath))
-    let input = Pipe()
-    process.standardOutput = out
-    process.standardError = err
-    process.standardInput = input
-    try process.run()
-    if let stdin { input.fileHandleForWriting.write(Data(stdin.utf8)) }
-    try input.fileHandleForWriting.close()
-    let data = out.fileHandleForReading.readDataToEndOfFile()
-    process.waitUntilExit()
-    try err.close()
-    return Run(status: process.terminationStatus, stdout: String(decoding: data, as: UTF8.self),
-               stderr: (try? String(contentsOfFile: errorPath, encoding: .utf8)) ?? "")
+    let result = try Subprocess.run(
+      CLITests.ringo, arguments, input: stdin.map { Array($0.utf8) }, environment: environment,
+      removing: ["RINGO_PASSWORD"])
+    return Run(status: result.status, stdout: result.output, stderr: result.errors)
   }
 
   /// A new empty temporary folder.

@@ -19,15 +19,9 @@ import Testing
 
   @Test func catStreamsDecompressedContents() throws {
     let image = try RealImages.dissect("case_insensitive.bin")
-    let process = Process()
-    process.executableURL = URL(fileURLWithPath: CLITests.ringo)
-    process.arguments = ["cat", image, "/dir/compressed-lzvn-fork"]
-    let pipe = Pipe()
-    process.standardOutput = pipe
-    try process.run()
-    let data = pipe.fileHandleForReading.readDataToEndOfFile()
-    process.waitUntilExit()
-    #expect(process.terminationStatus == 0)
+    let result = try Subprocess.run(CLITests.ringo, ["cat", image, "/dir/compressed-lzvn-fork"])
+    let data = result.standardOutput
+    #expect(result.status == 0)
     #expect(SHA256.hash(data: data).map { String(format: "%02x", $0) }.joined()
             == "5f46d97f947137dcf974fc19914c547acd18fcdb25124c846c1100f8b3fbca5f")
   }

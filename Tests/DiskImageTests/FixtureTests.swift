@@ -77,25 +77,12 @@ enum Fixtures {
     #expect(try superblock.u64(40) == 2563)
   }
 
-  /// 7-Zip (apt `7zip`) reads the same DMG and lists the three files of the APFS volume.
+  /// 7-Zip (Debian `7zip`, whose program is `7zz`) reads the same DMG and lists the three files of the APFS volume.
   @Test func sevenZipListsTheAPFSFiles() throws {
-    let candidates = ["/usr/bin/7z", "/usr/bin/7zz", "/usr/local/bin/7z"]
-    guard let tool = candidates.first(where: { FileManager.default.isExecutableFile(atPath: $0) }) else {
-      Issue.record("7z is not installed (apt-get install 7zip); this test needs it")
-      return
-    }
-    let process = Process()
-    process.executableURL = URL(fileURLWithPath: tool)
-    process.arguments = ["l", Fixtures.path("hdimac_test-disk-image-apfs.dmg")]
-    let pipe = Pipe()
-    process.standardOutput = pipe
-    process.standardError = Pipe()
-    try process.run()
-    let output = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-    process.waitUntilExit()
-    #expect(process.terminationStatus == 0)
+    let result = try ExternalPrograms.run("7zz", ["l", Fixtures.path("hdimac_test-disk-image-apfs.dmg")])
+    #expect(result.status == 0, "\(result.errors)")
     for name in ["file-a.txt", "file-b.txt", "file-c.txt"] {
-      #expect(output.contains(name), "7z l did not list \(name)")
+      #expect(result.output.contains(name), "7zz l did not list \(name)")
     }
   }
 

@@ -1,25 +1,12 @@
 import Foundation
 import IPSWFormat
 import IPSWTestSupport
+import TestSupport
 import Testing
 
-/// Runs a tool and returns its standard output (test side only). Fails the test when the tool is missing.
+/// Runs a listed tool (Tools/external-programs.tsv) and returns its standard output (test side only).
 func runTool(_ tool: String, _ arguments: [String]) throws -> String {
-  let candidates = ["/usr/bin/" + tool, "/usr/local/bin/" + tool, "/bin/" + tool]
-  guard let path = candidates.first(where: { FileManager.default.isExecutableFile(atPath: $0) }) else {
-    Issue.record("\(tool) is not installed (apt-get install -y unzip 7zip)")
-    throw CocoaError(.fileNoSuchFile)
-  }
-  let process = Process()
-  process.executableURL = URL(fileURLWithPath: path)
-  process.arguments = arguments
-  let pipe = Pipe()
-  process.standardOutput = pipe
-  process.standardError = Pipe()
-  try process.run()
-  let data = pipe.fileHandleForReading.readDataToEndOfFile()
-  process.waitUntilExit()
-  return String(decoding: data, as: UTF8.self)
+  try ExternalPrograms.run(tool, arguments).output
 }
 
 @Suite("Cross-check with unzip and 7-Zip")
@@ -58,7 +45,7 @@ struct CrossCheckTests {
     defer { removeTemporaryDirectory(dir) }
     let path = try archive(dir, forceZIP64: false)
     let ours = try ZIPArchive(path: path).entries
-    let listing = try runTool("7z", ["l", "-slt", path])
+    let listing = try runTool("7zz", ["l", "-slt", path])
     var theirs: [String: (size: UInt64, crc: String)] = [:]
     var name: String?
     var size: UInt64?
@@ -89,6 +76,6 @@ struct CrossCheckTests {
     let path = dir + "/t.ipsw"
     try b.write(to: path)
     #expect(try runTool("unzip", ["-t", path]).contains("No errors detected"))
-    #expect(try runTool("7z", ["t", path]).contains("Everything is Ok"))
+    #expect(try runTool("7zz", ["t", path]).contains("Everything is Ok"))
   }
 }

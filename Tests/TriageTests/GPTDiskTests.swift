@@ -22,8 +22,10 @@ import Testing
       dd if=part.img of=disk.img bs=1M seek=1 conv=notrunc,sparse status=none
       rm part.img
       """
-    let (status, output) = try RealImages.run("bash", ["-c", script])
-    guard status == 0 else { throw RealImages.Missing(path: "GPT disk build failed (sfdisk/mkapfs): \(output)") }
+    let result = try ExternalPrograms.runScript(script)
+    guard result.status == 0 else {
+      throw RealImages.Missing(path: "GPT disk build failed (sfdisk/mkapfs): \(result.combined)")
+    }
     return folder + "/disk.img"
   }
 

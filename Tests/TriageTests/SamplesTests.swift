@@ -29,10 +29,10 @@ import Testing
     #expect(report.verdict.verdictClass == sample.verdict)
     let expected = try String(
       contentsOf: RealImages.packageRoot.appendingPathComponent("Samples/expected/\(name).report.json"), encoding: .utf8)
-    #expect(try JSONRenderer.render(report) == expected)
+    #expect(try report.rendered(as: .json) == expected)
     let expectedText = try String(
       contentsOf: RealImages.packageRoot.appendingPathComponent("Samples/expected/\(name).report.txt"), encoding: .utf8)
-    #expect(TextRenderer.render(report) == expectedText)
+    #expect(TextRenderer().render(report) == expectedText)
     #expect(try SchemaCheck.validate(report))
   }
 

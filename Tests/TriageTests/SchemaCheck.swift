@@ -16,7 +16,7 @@ enum SchemaCheck {
 
   /// Returns true when valid; throws with the validator's message otherwise.
   static func validate(_ report: TriageReport) throws -> Bool {
-    let json = try JSONRenderer.render(report)
+    let json = try report.rendered(as: .json)
     let file = try Scratch.file(Array(json.utf8), name: "report.json")
     let script = """
       import json, sys, jsonschema

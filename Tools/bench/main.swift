@@ -9,6 +9,7 @@ import Dispatch
 import Foundation
 import ImageAccess
 import RegionMap
+import TestSupport
 
 struct BenchError: Error, CustomStringConvertible {
   var description: String
@@ -116,7 +117,7 @@ func gzipped(_ input: [UInt8], dir: String) throws -> [UInt8] {
     try? FileManager.default.removeItem(atPath: outPath)
   }
   let p = Process()
-  p.executableURL = URL(fileURLWithPath: "/usr/bin/gzip")
+  p.executableURL = URL(fileURLWithPath: try ExternalPrograms.path("gzip"))
   p.arguments = ["-c", "-6", "-n", inPath]
   p.standardOutput = FileHandle(forWritingAtPath: outPath)
   try p.run()
@@ -240,9 +241,18 @@ final class Sink: @unchecked Sendable {
 }
 
 /// Runs a shell command, killed after `limit` seconds; returns elapsed seconds or nil on timeout/failure.
+/// Every program the command names must be in Tools/external-programs.tsv (checked with shfmt, as the tests do).
 func runPeer(_ command: String, limit: Double) -> Double? {
   let p = Process()
-  p.executableURL = URL(fileURLWithPath: "/bin/sh")
+  do {
+    let listed = Set(try ExternalPrograms.entries().map(\.name))
+    let unlisted = try ShellCommands.programs(inScript: command).subtracting(listed)
+    guard unlisted.isEmpty else { throw ExternalPrograms.NotListed(name: unlisted.sorted().joined(separator: ", ")) }
+    p.executableURL = URL(fileURLWithPath: try ExternalPrograms.path("sh"))
+  } catch {
+    print("peer not run: \(error)")
+    return nil
+  }
   p.arguments = ["-c", command]
   p.standardOutput = FileHandle.nullDevice
   p.standardError = FileHandle.nullDevice

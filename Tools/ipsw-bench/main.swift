@@ -7,6 +7,7 @@ import Foundation
 import IPSWFormat
 import IPSWTestSupport
 import ImageAccess
+import TestSupport
 
 var gib = 8
 var entries = 3000
@@ -77,8 +78,8 @@ var count = 0
 for _ in 0..<runs {
   ours.append(try seconds { count = try ZIPArchive(path: path).entries.count })
   oursManifests.append(try seconds { _ = try IPSW(path: path) })
-  unzip.append(try run("/usr/bin/unzip", ["-l", path]))
-  sevenZip.append(try run("/usr/bin/7z", ["l", path]))
+  unzip.append(try run(try ExternalPrograms.path("unzip"), ["-l", path]))
+  sevenZip.append(try run(try ExternalPrograms.path("7zz"), ["l", path]))
   if haveCLI {
     cli.append(try run(ringoPath, ["ipsw", path, "--skip-digests", "--skip-kernel"]))
     cliJSON.append(try run(ringoPath, ["ipsw", path, "--skip-digests", "--skip-kernel", "--format", "json"]))

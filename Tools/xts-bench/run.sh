@@ -17,7 +17,7 @@ openssl_speed() {  # $1 = buffer bytes; prints GB/s
 o4096=$(openssl_speed 4096)
 o512=$(openssl_speed 512)
 peer=$(mktemp -d)/xts-peer
-cc -O2 Tools/xts-bench/peer.c -o "$peer" -lcrypto
+gcc -O2 Tools/xts-bench/peer.c -o "$peer" -lcrypto
 cpeer=$("$peer" "$size" "$runs" | cut -f3)
 ringo=$("$bench" "$size" 1024 "$runs" | cut -f3)
 ringo4k=$("$bench" "$size" 4 "$runs" | cut -f3)

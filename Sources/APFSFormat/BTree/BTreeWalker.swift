@@ -71,12 +71,13 @@ public struct BTreeWalker {
     var fixedSizes: (key: Int, value: Int)? = nil
     var stopped = false
 
-    func descend(_ address: UInt64, expectedLevel: Int?, depth: Int, seek: Bool) throws {
+    /// `pointer`: the absolute offset of the index entry that leads to `address` (where a loop is located).
+    func descend(_ address: UInt64, expectedLevel: Int?, depth: Int, seek: Bool, pointer: Int?) throws {
       guard depth <= Self.maxDepth else {
         throw ParseError(.limitExceeded(what: "\(structure) depth", limit: Self.maxDepth), in: structure, at: nil)
       }
       guard visited.insert(address).inserted else {
-        throw ParseError(.loop(detail: "node \(address) is reached twice"), in: structure, at: nil)
+        throw ParseError(.loop(detail: "node \(address) is reached twice"), in: structure, at: pointer)
       }
       nodesRead += 1
       guard nodesRead <= nodeLimit else {
@@ -114,12 +115,12 @@ public struct BTreeWalker {
         for index in start..<node.entries.count {
           try descend(
             try node.childID(at: index), expectedLevel: Int(node.level) - 1, depth: depth + 1,
-            seek: seek && index == start)
+            seek: seek && index == start, pointer: node.entries[index].value.map { block.absolute($0.lowerBound) })
           if stopped { return }
         }
       }
     }
-    try descend(root, expectedLevel: nil, depth: 0, seek: true)
+    try descend(root, expectedLevel: nil, depth: 0, seek: true, pointer: nil)
     return nodesRead
   }
 }

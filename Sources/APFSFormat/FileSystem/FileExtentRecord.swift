@@ -138,6 +138,12 @@ public struct XAttrRecord: Sendable, Equatable {
     else { return nil }
     return UInt32(data[4]) | UInt32(data[5]) << 8 | UInt32(data[6]) << 16 | UInt32(data[7]) << 24
   }
+
+  /// The uncompressed size a `com.apple.decmpfs` attribute's header declares, if this is one.
+  public var decmpfsUncompressedSize: UInt64? {
+    guard decmpfsMethod != nil, let data = embeddedData else { return nil }
+    return (0..<8).reduce(UInt64(0)) { $0 | UInt64(data[8 + $1]) << (8 * $1) }
+  }
 }
 
 /// decmpfs compression methods, named as reports print them.

@@ -11,10 +11,15 @@ public struct VolumeCensus: Sendable {
   public var symlinks = 0
   public var otherObjects = 0
   public var snapshots = 0
-  /// Logical bytes of regular-file data streams in extents with a crypto id of zero (and not on a ONEKEY volume).
+  /// Logical bytes of regular files stored in extents with a crypto id of zero or in attributes (and not on a ONEKEY
+  /// volume). A decmpfs-compressed file counts its uncompressed size, where its compressed bytes live (inline in
+  /// the `com.apple.decmpfs` attribute, or in the resource fork's extents).
   public var plaintextBytes: UInt64 = 0
-  /// Logical bytes of regular-file data streams in extents with a non-zero crypto id, or on a ONEKEY volume.
+  /// Logical bytes of regular files stored in extents with a non-zero crypto id, or on a ONEKEY volume.
   public var encryptedBytes: UInt64 = 0
+  /// The part of `plaintextBytes + encryptedBytes` that is stored compressed (decmpfs, other than the
+  /// uncompressed methods).
+  public var compressedBytes: UInt64 = 0
   /// Regular files per protection class (`A`…`F`, `none`, `other`).
   public var protectionClasses: [String: Int] = [:]
   /// Compressed files (decmpfs) per method name.
@@ -34,6 +39,17 @@ public struct VolumeCensus: Sendable {
 
   public init() {}
 
+  /// The census of a tree that could not be opened: no counts, `error` set (and `metadataEncrypted` when the error
+  /// says the tree is encrypted).
+  public init(failure: ParseError) {
+    record(failure)
+  }
+
+  mutating func record(_ failure: ParseError) {
+    error = failure
+    metadataEncrypted = failure.reason == FileSystemTree.encryptedMetadata(at: nil).reason
+  }
+
   /// Walks `tree` once and measures it.
   public static func take(_ tree: FileSystemTree) -> VolumeCensus {
     var census = VolumeCensus()
@@ -43,11 +59,59 @@ public struct VolumeCensus: Sendable {
       var size: UInt64
       var cryptoID: UInt64
       var defaultClass: UInt32
+      /// Set once the file's decmpfs attribute was seen: its bytes are counted by its compressed form instead.
+      var compressed = false
+    }
+    /// A decmpfs-compressed file being read: its inode, header and resource-fork stream, as its records arrive.
+    struct CompressedFile {
+      var inode: UInt64
+      var privateID: UInt64
+      var method: UInt32? = nil
+      var size: UInt64 = 0
+      var resourceFork: UInt64? = nil
+      var inResourceFork: Bool { [4, 8, 10, 12, 14].contains(method ?? 0) }
+      var storedCompressed: Bool { ![1, 9, 10].contains(method ?? 0) }
     }
     var regularFiles: [UInt64: FileFacts] = [:]  // by data-stream id (private_id)
+    var compressing: CompressedFile? = nil  // the compressed inode whose records are being read
+    var waitingForFork: [UInt64: CompressedFile] = [:]  // by resource-fork stream id, not reached yet
     var streamExtents: [UInt64: [FileExtentRecord]] = [:]
     var cryptoClasses: [UInt64: UInt32] = [:]
     var lastRegularInode: UInt64? = nil  // records are sorted by oid, and an inode (3) precedes its xattrs (4)
+
+    func countClass(_ facts: FileFacts, classID: UInt64) {
+      var key = "none"
+      if let persistent = cryptoClasses[classID] {
+        let effective = persistent == 0 ? facts.defaultClass & 0x1F : persistent
+        key = ProtectionClass(rawValue: effective).reportKey
+      }
+      census.protectionClasses[key, default: 0] += 1
+    }
+
+    /// Counts a compressed file's logical size where its bytes are: inline in the attribute (plaintext unless the
+    /// volume is ONEKEY), or in the resource fork's extents (encrypted when any has a crypto id).
+    func countCompressed(_ file: CompressedFile) {
+      var encrypted = onekey
+      if file.inResourceFork, let fork = file.resourceFork {
+        encrypted = encrypted || (streamExtents[fork] ?? []).contains { $0.cryptoID != 0 }
+      }
+      if encrypted { census.encryptedBytes += file.size } else { census.plaintextBytes += file.size }
+      if file.storedCompressed { census.compressedBytes += file.size }
+    }
+
+    /// The walk has passed every record of `file`'s inode: count it now, or wait for its resource fork's extents
+    /// when that stream comes later in key order.
+    func finishCompressed(_ file: CompressedFile, passed objectID: UInt64) {
+      guard file.method != nil else {
+        regularFiles[file.privateID]?.compressed = false
+        return
+      }
+      if file.inResourceFork, let fork = file.resourceFork, fork > objectID {
+        waitingForFork[fork] = file
+      } else {
+        countCompressed(file)
+      }
+    }
 
     /// Counts one regular file's class, bytes and data runs and forgets it. Without `force` it waits (returns false)
     /// while the file's crypto state has not been seen yet.
@@ -57,12 +121,18 @@ public struct VolumeCensus: Sendable {
       var classID = facts.cryptoID
       if classID == 0 { classID = extents.first { $0.cryptoID != 0 }?.cryptoID ?? 0 }
       if !force, classID != 0, cryptoClasses[classID] == nil { return false }
-      var key = "none"
-      if let persistent = cryptoClasses[classID] {
-        let effective = persistent == 0 ? facts.defaultClass & 0x1F : persistent
-        key = ProtectionClass(rawValue: effective).reportKey
+      if facts.compressed {
+        // The bytes were counted with the decmpfs form; the extents still hold data.
+        for extent in extents where !extent.isSparse {
+          census.dataRuns.append((extent.physicalBlock, (extent.length + blockSize - 1) / blockSize,
+                                  onekey || extent.cryptoID != 0))
+        }
+        regularFiles[streamID] = nil
+        streamExtents[streamID] = nil
+        countClass(facts, classID: classID)
+        return true
       }
-      census.protectionClasses[key, default: 0] += 1
+      countClass(facts, classID: classID)
       for extent in extents where !extent.isSparse {
         let logical = extent.logicalAddress < facts.size ? min(extent.length, facts.size - extent.logicalAddress) : 0
         let encrypted = onekey || extent.cryptoID != 0
@@ -96,6 +166,11 @@ public struct VolumeCensus: Sendable {
         if let last = previous, last.objectID != key.objectID {
           // Every record of the previous object has been seen: a file whose data stream is its own id can be
           // counted now and forgotten, so memory follows the files still waiting, not all files.
+          if let file = compressing, file.inode == last.objectID {
+            finishCompressed(file, passed: last.objectID)
+            compressing = nil
+          }
+          if let file = waitingForFork.removeValue(forKey: last.objectID) { countCompressed(file) }
           _ = settle(last.objectID, force: false)
         }
         previous = key
@@ -118,8 +193,9 @@ public struct VolumeCensus: Sendable {
             let stream = inode.dataStream
             regularFiles[inode.privateID] = FileFacts(
               size: stream?.size ?? 0, cryptoID: stream?.defaultCryptoID ?? 0,
-              defaultClass: inode.defaultProtectionClass)
+              defaultClass: inode.defaultProtectionClass, compressed: inode.isCompressed)
             lastRegularInode = inode.objectID
+            if inode.isCompressed { compressing = CompressedFile(inode: inode.objectID, privateID: inode.privateID) }
           case .directory:
             // The root (2) and the private directory (3) are not counted, as in apfs_num_directories.
             if inode.objectID > 3 { census.directories += 1 }
@@ -152,20 +228,28 @@ public struct VolumeCensus: Sendable {
           let xattr = try XAttrRecord(ownerID: key.objectID, parsing: r, key: entry.key, value: value)
           if let method = xattr.decmpfsMethod, lastRegularInode == key.objectID {
             census.compressionMethods[CompressionMethod.name(method), default: 0] += 1
+            if compressing?.inode == key.objectID, let size = xattr.decmpfsUncompressedSize {
+              compressing?.method = method
+              compressing?.size = size
+            }
+          }
+          if xattr.name == "com.apple.ResourceFork", compressing?.inode == key.objectID {
+            compressing?.resourceFork = xattr.streamID
           }
         default:
           break
         }
       }
     } catch let error as ParseError {
-      census.error = error
-      if case .invalid(let text) = error.reason, text.contains("encrypted") { census.metadataEncrypted = true }
+      census.record(error)
     } catch {
       census.error = ParseError(.invalid("\(error)"), in: "fs tree", at: nil)
     }
 
     // Join what is left (clones whose stream id differs from the inode id, and files whose crypto state came later
     // in key order) with their extents and crypto states.
+    if let file = compressing { finishCompressed(file, passed: file.inode) }
+    for file in waitingForFork.values { countCompressed(file) }
     for streamID in Array(regularFiles.keys) { _ = settle(streamID, force: true) }
     // Extents of streams that are not regular files (xattr streams, resource forks) still hold data.
     for (_, extents) in streamExtents {

@@ -25,12 +25,30 @@ public struct TriageFacts: Sendable {
   /// Key facts per encrypted volume index (ONEKEY: keyring and unlock outcome).
   public var unlocks: [Int: UnlockFacts] = [:]
 
+  /// The census of `volume`, when its tree was walked (to the end or not).
+  public func census(_ volume: APFSSuperblock) -> VolumeCensus? {
+    guard let entry = container?.volumes.first(where: { $0.superblock?.uuid == volume.uuid }) else { return nil }
+    return censuses[entry.index]
+  }
+
   /// The census of `volume`, when its tree was walked to the end.
   public func completeCensus(_ volume: APFSSuperblock) -> VolumeCensus? {
-    guard let entry = container?.volumes.first(where: { $0.superblock?.uuid == volume.uuid }),
-      let census = censuses[entry.index], census.isComplete
-    else { return nil }
+    guard let census = census(volume), census.isComplete else { return nil }
     return census
+  }
+
+  /// The volumes whose trees could not be walked to the end for a reason other than encrypted metadata: where the
+  /// walk stopped and how far it got, in volume order.
+  public var treeFailures: [TreeFailure] {
+    guard let container else { return [] }
+    return container.volumes.compactMap { entry -> TreeFailure? in
+      guard let volume = entry.superblock, let census = censuses[entry.index], let error = census.error,
+        !census.metadataEncrypted
+      else { return nil }
+      return TreeFailure(
+        volume: volume.name, role: volume.role.name, structure: error.structure, offset: error.offset,
+        errorCode: error.code, detail: error.description, recordsRead: census.recordsRead, filesWalked: census.files)
+    }
   }
 
   /// Container capacity in bytes (`nx_block_count` × block size).
@@ -138,7 +156,7 @@ extension String {
 
 /// One rule: looks at the facts and returns its findings (one rule per file under Rules/).
 public protocol TriageRule: Sendable {
-  func findings(for facts: TriageFacts) -> [TriageReport.Finding]
+  func findings(for facts: TriageFacts) -> [RuleFinding]
 }
 
 /// What triage takes from an IPSW: version, the update's estimated space need, and the kernelcache's facts.

@@ -6,9 +6,8 @@ import IPSWFormat
 public struct UpdateSpaceRule: TriageRule {
   public init() {}
 
-  public func findings(for facts: TriageFacts) -> [TriageReport.Finding] {
+  public func findings(for facts: TriageFacts) -> [RuleFinding] {
     guard let ipsw = facts.ipsw, let estimate = ipsw.estimate, facts.container != nil else { return [] }
-    let lang = facts.options.language
     let free = facts.freeBytes
     let need = estimate.estimatedBytes
     let version = [ipsw.productVersion, ipsw.build.map { "(\($0))" }].compactMap { $0 }.joined(separator: " ")
@@ -22,23 +21,9 @@ public struct UpdateSpaceRule: TriageRule {
     let keys = estimate.sources.joined(separator: ", ")
     if free < need {
       return [.init(
-        code: "update-space-shortfall", severity: .critical, volume: nil,
-        message: lang.pick(
-          "The update to iOS \(version) needs about \(ByteText.exact(need, lang)) (an estimate from \(keys), for a "
-            + "\(ipsw.deviceCapacityGB) GB device); the container had only \(ByteText.exact(free, lang)) free. An "
-            + "update that cannot stage its system partition fails part-way: the boot-loop case.",
-          "iOS \(version) へのアップデートには約 \(ByteText.exact(need, lang)) が必要です（\(keys) からの推定、"
-            + "\(ipsw.deviceCapacityGB) GB 端末として計算）。コンテナの空きは \(ByteText.exact(free, lang)) しかありません。"
-            + "システム領域を用意できないアップデートは途中で失敗し、起動ループになります。"),
-        facts: factList)]
+        .updateSpaceShortfall(version: version, need: need, sources: keys, capacityGB: ipsw.deviceCapacityGB,
+                              free: free), .critical, facts: factList)]
     }
-    return [.init(
-      code: "update-space-need", severity: .info, volume: nil,
-      message: lang.pick(
-        "The update to iOS \(version) needs about \(ByteText.exact(need, lang)) (an estimate from \(keys)); the "
-          + "container has \(ByteText.exact(free, lang)) free, which is enough.",
-        "iOS \(version) へのアップデートには約 \(ByteText.exact(need, lang)) が必要です（\(keys) からの推定）。"
-          + "コンテナの空きは \(ByteText.exact(free, lang)) で足ります。"),
-      facts: factList)]
+    return [.init(.updateSpaceNeed(version: version, need: need, sources: keys, free: free), .info, facts: factList)]
   }
 }

@@ -1,6 +1,7 @@
 import APFSFormat
 import ArgumentParser
 import Foundation
+import ReportModel
 
 #if canImport(Glibc)
   import Glibc
@@ -102,4 +103,15 @@ struct CredentialOptions: ParsableArguments {
 /// The supplied credentials did not unlock the volume (exit code 4); for `triage` the report is still written.
 struct WrongCredentials: Error, CustomStringConvertible {
   var description: String
+
+  /// Throws when a volume of `report` refused the supplied password or recovery key (exit code 4), naming each such
+  /// volume with its passphrase hint; `reportWritten` adds that the report was still written.
+  static func check(_ report: TriageReport, reportWritten: Bool) throws {
+    let refused = report.container?.volumes.filter { $0.unlock?.state == "wrong-credentials" } ?? []
+    guard !refused.isEmpty else { return }
+    throw WrongCredentials(
+      description: "the supplied credentials did not unlock "
+        + refused.map { "\"\($0.name)\"" + ($0.unlock?.hint.map { " (hint: \($0))" } ?? "") }.joined(separator: ", ")
+        + (reportWritten ? "; the report was written" : ""))
+  }
 }

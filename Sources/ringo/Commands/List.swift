@@ -1,6 +1,7 @@
 import ArgumentParser
 import APFSFormat
 import Foundation
+import Reporting
 import Triage
 
 struct List: ParsableCommand {

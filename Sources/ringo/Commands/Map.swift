@@ -1,5 +1,4 @@
 import ArgumentParser
-import Foundation
 import ImageAccess
 import Reporting
 import Triage
@@ -24,12 +23,15 @@ struct Map: ParsableCommand {
   @Flag(help: "Print only the per-class summary.")
   var summary = false
 
+  @OptionGroup var language: LanguageOption
+
   @OptionGroup(title: "Encrypted volumes") var credentials: CredentialOptions
 
   func run() throws {
     var options = TriageOptions()
     options.hash = false
     options.runLimit = Int.max
+    options.language = language.language
     options.credential = try credentials.credential()
     let report: TriageReport
     do {
@@ -37,25 +39,10 @@ struct Map: ParsableCommand {
     } catch {
       throw EvidenceUnreadable(underlying: error)
     }
-    if let refused = report.container?.volumes.first(where: { $0.unlock?.state == "wrong-credentials" }) {
-      throw WrongCredentials(description: "the supplied credentials did not unlock \"\(refused.name)\"")
-    }
-    guard let regions = report.regions else {
+    try WrongCredentials.check(report, reportWritten: false)
+    guard report.regions != nil else {
       throw CommandFailure(description: "no structural map: \(report.verdict.summary)")
     }
-    var out = ""
-    if !summary {
-      out += "offset\tlength\tclass\n"
-      for run in regions.runs { out += "\(run.offset)\t\(run.length)\t\(run.regionClass)\n" }
-      out += "\n"
-    }
-    let total = regions.summaryBytes.values.reduce(0, +)
-    for (name, bytes) in regions.summaryBytes.sorted(by: { $0.key < $1.key }) {
-      let share = total > 0 ? Double(bytes) / Double(total) : 0
-      out += "\(name)\t\(bytes)\t\(ByteText.percent(share))\n"
-    }
-    out += "runs\t\(regions.runsTotal)\n"
-    for error in report.errors { out += "error\t\(error.code)\t\(error.offset.map(String.init) ?? "-")\t\(error.message)\n" }
-    FileHandle.standardOutput.write(Data(out.utf8))
+    try OutputPolicy.write(RegionMapTextRenderer(summaryOnly: summary, language: language.language).render(report), to: nil)
   }
 }

@@ -2,7 +2,8 @@ import ArgumentParser
 import BlockScan
 import Foundation
 import ImageAccess
-import RegionMap
+import ReportModel
+import Reporting
 
 extension Ringo {
   /// `ringo scan IMAGE`: classify every block of an image by its content.
@@ -11,7 +12,8 @@ extension Ringo {
       abstract: "Classify every block of an image by content: zero, text, compressed, encrypted, apfs-object.",
       discussion: """
         Works without any file-system structure (chip-off dumps, wiped or unknown images). Prints bytes per class, \
-        an entropy strip and whether the image looks encrypted as a whole. The image is opened read-only.
+        an entropy strip and whether the image looks encrypted as a whole. The image is opened read-only. An empty \
+        file is reported as an empty image. `--format json` writes the `ringo.scan/1` document.
         """
     )
 
@@ -33,13 +35,19 @@ extension Ringo {
     @Flag(help: "Judge every block alone (no run context); for comparison.")
     var isolatedBlocks = false
 
+    @Option(help: "Output format: text or json.")
+    var format: OutputFormat = .text
+
+    @OptionGroup var language: LanguageOption
+
     func validate() throws {
       guard (16...(16 << 20)).contains(blockSize) else {
         throw ValidationError("--block-size must be between 16 and \(16 << 20) bytes")
       }
       guard threads >= 0 else { throw ValidationError("--threads must be 0 or more") }
       guard (8...1000).contains(width) else { throw ValidationError("--width must be between 8 and 1000") }
-      if let svg { try EvidenceGuard.checkFile(svg, evidence: image) }
+      guard ScanReport.formats.contains(format) else { throw ValidationError("--format must be text or json") }
+      if let svg { try refusingOutput { try EvidenceGuard.checkFile(svg, evidence: image) } }
     }
 
     func run() throws {
@@ -58,57 +66,13 @@ extension Ringo {
       let start = DispatchTime.now().uptimeNanoseconds
       let result = scanner.scan(mapped)
       let seconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
-      print(Self.summary(result, path: image, seconds: seconds, width: width))
+      let report = ScanReport(result, path: image, seconds: seconds, barWidth: width, toolVersion: RingoVersion.string)
+      try OutputPolicy.write(try report.rendered(as: format, in: language.language), to: nil)
       if let svg {
         let text = EntropyGraph.svg(result.strip, title: "Entropy of \((image as NSString).lastPathComponent)")
         try text.write(toFile: svg, atomically: false, encoding: .utf8)
-        print("SVG entropy graph written to \(svg)")
+        FileHandle.standardError.write(Data("SVG entropy graph written to \(svg)\n".utf8))
       }
-      if result.scannedBytes == 0 { throw ExitCode(2) }
     }
-
-    /// The printed report (pure, for tests).
-    static func summary(_ result: ScanResult, path: String, seconds: Double?, width: Int) -> String {
-      var lines: [String] = []
-      lines.append("Content scan of \(path)")
-      lines.append(
-        "  \(result.scannedBytes) bytes (\(EntropyGraph.byteText(result.scannedBytes))) in \(result.blockSize)-byte blocks"
-          + (seconds.map { String(format: ", %.2f s, %.2f GB/s, %d threads", $0, Double(result.scannedBytes) / max($0, 1e-9) / 1e9, result.threads) } ?? ""))
-      lines.append("")
-      lines.append("  class          bytes              share   blocks")
-      for cls in [RegionClass.zero, .text, .compressed, .encrypted, .apfsObject, .unknown] {
-        let bytes = result.bytesByClass[cls] ?? 0
-        let share = result.scannedBytes > 0 ? 100 * Double(bytes) / Double(result.scannedBytes) : 0
-        let name = cls.rawValue.padding(toLength: 13, withPad: " ", startingAt: 0)
-        let bytesText = String(bytes).leftPadded(to: 16)
-        lines.append(
-          "  \(name)\(bytesText)  \(String(format: "%6.2f %%", share))  \(String(result.blockCounts[cls] ?? 0).leftPadded(to: 7))")
-      }
-      lines.append("")
-      if !result.strip.points.isEmpty {
-        lines.append("  entropy over offset (▁ 0 … █ 8 bits/byte; . zero T text C compressed E encrypted A apfs ? unknown)")
-        for line in EntropyGraph.terminalBar(result.strip, width: width).split(separator: "\n") {
-          lines.append("  |" + line + "|")
-        }
-        lines.append("")
-      }
-      let assessment = result.encryptionAssessment()
-      if result.fillBytes > 0 {
-        lines.append("  single-value fill (e.g. erased flash): \(result.fillBytes) bytes, left out of the figures below")
-      }
-      lines.append(
-        String(
-          format: "  encrypted: %.1f %% of %lld data bytes (%.1f %% high-entropy); whole image encrypted: %@",
-          assessment.encryptedFraction * 100, Int64(assessment.nonZeroBytes), assessment.highEntropyFraction * 100,
-          assessment.isWholeImageEncrypted ? "yes" : "no"))
-      for error in result.errors { lines.append("  error: \(error)") }
-      return lines.joined(separator: "\n")
-    }
-  }
-}
-
-extension String {
-  fileprivate func leftPadded(to width: Int) -> String {
-    count >= width ? self : String(repeating: " ", count: width - count) + self
   }
 }

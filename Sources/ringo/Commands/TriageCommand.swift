@@ -1,15 +1,9 @@
 import ArgumentParser
 import Foundation
 import ImageAccess
+import ReportModel
 import Reporting
 import Triage
-
-extension Ringo {
-  /// Output formats of a report.
-  enum ReportFormat: String, ExpressibleByArgument, CaseIterable {
-    case text, json, markdown
-  }
-}
 
 struct TriageCommand: ParsableCommand {
   static let configuration = CommandConfiguration(
@@ -36,7 +30,7 @@ struct TriageCommand: ParsableCommand {
   var image: String
 
   @Option(name: .shortAndLong, help: "Output format: text, json or markdown.")
-  var format: Ringo.ReportFormat = .text
+  var format: OutputFormat = .text
 
   @Option(name: .shortAndLong, help: "Write the report to FILE instead of standard output (never beside the evidence).")
   var output: String?
@@ -81,32 +75,19 @@ struct TriageCommand: ParsableCommand {
       throw ValidationError("--min-free takes bytes with an optional unit (2GiB, 500M) or a percentage (5%), not '\(minFree)'")
     }
     if let output {
-      try EvidenceGuard.checkFile(output, evidence: image)
+      try refusingOutput { try EvidenceGuard.checkFile(output, evidence: image) }
     }
     for extra in alsoWrite {
       guard Self.format(ofPath: extra) != nil else {
         throw ValidationError("--also-write needs a file ending in .txt, .md or .json, not '\(extra)'")
       }
-      try EvidenceGuard.checkFile(extra, evidence: image)
+      try refusingOutput { try EvidenceGuard.checkFile(extra, evidence: image) }
     }
   }
 
   /// The report format a file name asks for, by its extension.
-  static func format(ofPath path: String) -> Ringo.ReportFormat? {
-    switch URL(fileURLWithPath: path).pathExtension.lowercased() {
-    case "txt", "text": .text
-    case "md", "markdown": .markdown
-    case "json": .json
-    default: nil
-    }
-  }
-
-  static func render(_ report: TriageReport, as format: Ringo.ReportFormat) throws -> String {
-    switch format {
-    case .text: TextRenderer.render(report)
-    case .json: try JSONRenderer.render(report)
-    case .markdown: MarkdownRenderer.render(report)
-    }
+  static func format(ofPath path: String) -> OutputFormat? {
+    OutputFormat(pathExtension: URL(fileURLWithPath: path).pathExtension)
   }
 
   func run() throws {
@@ -125,25 +106,9 @@ struct TriageCommand: ParsableCommand {
       throw EvidenceUnreadable(underlying: error)
     }
     for extra in alsoWrite {
-      if let extraFormat = Self.format(ofPath: extra) { try OutputPolicy.write(try Self.render(report, as: extraFormat), to: extra) }
+      if let extraFormat = Self.format(ofPath: extra) { try OutputPolicy.write(try report.rendered(as: extraFormat), to: extra) }
     }
-    try OutputPolicy.write(try Self.render(report, as: format), to: output)
-    let refused = report.container?.volumes.filter { $0.unlock?.state == "wrong-credentials" } ?? []
-    if !refused.isEmpty {
-      throw WrongCredentials(description: "the supplied credentials did not unlock "
-        + refused.map { "\"\($0.name)\"" + ($0.unlock?.hint.map { " (hint: \($0))" } ?? "") }.joined(separator: ", ")
-        + "; the report was written")
-    }
-  }
-}
-
-/// Writes a report to standard output, or to a file ``EvidenceGuard`` has allowed.
-enum OutputPolicy {
-  static func write(_ text: String, to output: String?) throws {
-    if let output {
-      try Data(text.utf8).write(to: URL(fileURLWithPath: output))
-    } else {
-      FileHandle.standardOutput.write(Data(text.utf8))
-    }
+    try OutputPolicy.write(try report.rendered(as: format), to: output)
+    try WrongCredentials.check(report, reportWritten: true)
   }
 }

@@ -1,4 +1,3 @@
-import ArgumentParser
 import Foundation
 
 #if canImport(Glibc)
@@ -13,9 +12,9 @@ import Foundation
 /// Paths are compared after resolving symbolic links in the part that exists (`realpath` cannot resolve a folder that
 /// does not exist yet, so a link in front of it would otherwise hide where it lies) and, for every ancestor, by
 /// device and inode, which also sees through bind mounts. `..` after a folder that does not exist is refused.
-enum EvidenceGuard {
+public enum EvidenceGuard {
   /// `path` made absolute with every symbolic link in its existing part resolved; the missing rest is appended.
-  static func canonical(_ path: String) throws -> String {
+  public static func canonical(_ path: String) throws -> String {
     var existing = URL(fileURLWithPath: path).path
     var missing: [String] = []
     while !existing.isEmpty, existing != "/", !FileManager.default.fileExists(atPath: existing) {
@@ -23,9 +22,9 @@ enum EvidenceGuard {
       missing.insert(url.lastPathComponent, at: 0)
       existing = url.deletingLastPathComponent().path
     }
-    if missing.contains("..") { throw ValidationError("\(path): '..' after a folder that does not exist") }
+    if missing.contains("..") { throw OutputRefused("\(path): '..' after a folder that does not exist") }
     guard let resolved = realpath(existing.isEmpty ? "/" : existing, nil) else {
-      throw ValidationError("\(path): cannot resolve \(existing)")
+      throw OutputRefused("\(path): cannot resolve \(existing)")
     }
     defer { free(resolved) }
     var result = String(cString: resolved)
@@ -35,7 +34,7 @@ enum EvidenceGuard {
 
   /// True when `path` is `folder` or lies below it (both canonical), by path or by device and inode of `path`'s
   /// existing ancestors.
-  static func isInside(_ path: String, _ folder: String) -> Bool {
+  public static func isInside(_ path: String, _ folder: String) -> Bool {
     if path == folder || path.hasPrefix(folder.hasSuffix("/") ? folder : folder + "/") { return true }
     var wanted = stat()
     guard stat(folder, &wanted) == 0 else { return false }
@@ -49,7 +48,7 @@ enum EvidenceGuard {
   }
 
   /// True when the two canonical folders are the same folder (by path, or by device and inode when both exist).
-  static func sameFolder(_ a: String, _ b: String) -> Bool {
+  public static func sameFolder(_ a: String, _ b: String) -> Bool {
     if a == b { return true }
     var x = stat()
     var y = stat()
@@ -58,33 +57,50 @@ enum EvidenceGuard {
 
   /// A file about to be written (`-o`, `--also-write`, `--svg`): refused in the evidence file's own folder, and
   /// refused when it is the evidence file.
-  static func checkFile(_ output: String, evidence: String) throws {
+  public static func checkFile(_ output: String, evidence: String) throws {
     let target = try canonical(output)
     let evidencePath = try canonical(evidence)
-    if target == evidencePath { throw ValidationError("refusing to overwrite the evidence file \(evidencePath)") }
+    if target == evidencePath { throw OutputRefused("refusing to overwrite the evidence file \(evidencePath)") }
     let targetFolder = URL(fileURLWithPath: target).deletingLastPathComponent().path
     let evidenceFolder = URL(fileURLWithPath: evidencePath).deletingLastPathComponent().path
     if sameFolder(targetFolder, evidenceFolder) {
-      throw ValidationError("refusing to write \(output) into the evidence folder \(evidenceFolder); choose another folder")
+      throw OutputRefused("refusing to write \(output) into the evidence folder \(evidenceFolder); choose another folder")
     }
   }
 
   /// A folder about to be filled with extracted files: refused when it is the evidence file's own folder.
-  static func checkFolder(_ output: String, evidence: String) throws {
+  public static func checkFolder(_ output: String, evidence: String) throws {
     let target = try canonical(output)
     let evidenceFolder = URL(fileURLWithPath: try canonical(evidence)).deletingLastPathComponent().path
     if sameFolder(target, evidenceFolder) {
-      throw ValidationError("refusing to extract into the evidence folder \(evidenceFolder); choose another folder")
+      throw OutputRefused("refusing to extract into the evidence folder \(evidenceFolder); choose another folder")
     }
   }
 
   /// An output folder for a whole evidence folder (batch): refused inside it, and refused when it holds it.
-  static func checkFolder(_ output: String, evidenceFolder: String) throws {
+  public static func checkFolder(_ output: String, evidenceFolder: String) throws {
     let target = try canonical(output)
     let evidence = try canonical(evidenceFolder)
     if isInside(target, evidence) || isInside(evidence, target) {
-      throw ValidationError(
+      throw OutputRefused(
         "refusing to write reports into \(target): it is inside the evidence folder \(evidence) or holds it")
+    }
+  }
+}
+
+/// A path Ringo refuses to write to (beside the evidence, over it, or unresolvable); a usage error (exit 2).
+public struct OutputRefused: Error, CustomStringConvertible {
+  public var description: String
+  public init(_ description: String) { self.description = description }
+}
+
+/// Writes a report to standard output, or to a file ``EvidenceGuard`` has allowed.
+public enum OutputPolicy {
+  public static func write(_ text: String, to output: String?) throws {
+    if let output {
+      try Data(text.utf8).write(to: URL(fileURLWithPath: output))
+    } else {
+      FileHandle.standardOutput.write(Data(text.utf8))
     }
   }
 }

@@ -1,0 +1,68 @@
+/// `ringo scan IMAGE`: bytes per content class, the entropy strip and the whole-image encryption call
+/// (`ringo.scan/1`).
+public struct ScanReport: Sendable, Codable, Equatable {
+  public static let schemaID = "ringo.scan/1"
+
+  public var schema = ScanReport.schemaID
+  public var tool: TriageReport.Tool
+  public var path: String
+  public var blockSize: Int
+  public var scannedBytes: Int
+  /// True when the image holds no bytes at all: there is nothing to classify, and that is the result.
+  public var empty: Bool
+  /// Wall-clock seconds of the scan (null when not measured).
+  @Nullable public var seconds: Double?
+  public var threads: Int
+  /// Bytes and blocks per content class, in the fixed class order.
+  public var classes: [ClassCount]
+  /// The terminal entropy bar, one string per line (empty when nothing was scanned).
+  public var entropyBar: [String]
+  public var fillBytes: Int
+  public var dataBytes: Int
+  public var encryptedFraction: Double
+  public var highEntropyFraction: Double
+  public var wholeImageEncrypted: Bool
+  public var errors: [TriageReport.ReportError]
+
+  public init(
+    tool: TriageReport.Tool, path: String, blockSize: Int, scannedBytes: Int, empty: Bool, seconds: Double?,
+    threads: Int, classes: [ClassCount], entropyBar: [String], fillBytes: Int, dataBytes: Int,
+    encryptedFraction: Double, highEntropyFraction: Double, wholeImageEncrypted: Bool,
+    errors: [TriageReport.ReportError]
+  ) {
+    self.tool = tool
+    self.path = path
+    self.blockSize = blockSize
+    self.scannedBytes = scannedBytes
+    self.empty = empty
+    self.seconds = seconds
+    self.threads = threads
+    self.classes = classes
+    self.entropyBar = entropyBar
+    self.fillBytes = fillBytes
+    self.dataBytes = dataBytes
+    self.encryptedFraction = encryptedFraction
+    self.highEntropyFraction = highEntropyFraction
+    self.wholeImageEncrypted = wholeImageEncrypted
+    self.errors = errors
+  }
+
+  enum CodingKeys: String, CodingKey {
+    case schema, tool, path, blockSize = "block_size", scannedBytes = "scanned_bytes", empty, seconds, threads
+    case classes, entropyBar = "entropy_bar", fillBytes = "fill_bytes", dataBytes = "data_bytes"
+    case encryptedFraction = "encrypted_fraction", highEntropyFraction = "high_entropy_fraction"
+    case wholeImageEncrypted = "whole_image_encrypted", errors
+  }
+
+  public struct ClassCount: Sendable, Codable, Equatable {
+    public var regionClass: String
+    public var bytes: Int
+    public var blocks: Int
+    public init(regionClass: String, bytes: Int, blocks: Int) {
+      self.regionClass = regionClass
+      self.bytes = bytes
+      self.blocks = blocks
+    }
+    enum CodingKeys: String, CodingKey { case regionClass = "class", bytes, blocks }
+  }
+}
