@@ -2,9 +2,9 @@
 import PackageDescription
 
 // The folder tree is the data flow:
-// image (ImageAccess, DiskImage) -> container, volumes, extents (APFSFormat) -> region map (RegionMap, BlockScan)
-// -> findings, verdict (Triage) -> report models (ReportModel) -> builders and renderers (Reporting)
-// -> batch engine (BatchRunner) -> ringo (CLI: options and wiring only).
+// image (ImageAccess, DiskImage) -> evidence (Evidence: files, media, locator) -> container, volumes, extents
+// (APFSFormat) -> region map (RegionMap, BlockScan) -> findings, verdict (Triage) -> report models (ReportModel)
+// -> builders and renderers (Reporting) -> batch engine (BatchRunner) -> ringo (CLI: options and wiring only).
 let package = Package(
   name: "Ringo",
   platforms: [.macOS(.v15)],
@@ -23,7 +23,7 @@ let package = Package(
     // image: read-only, memory-mapped evidence access and bounds-checked reading.
     .target(
       name: "ImageAccess",
-      dependencies: [.product(name: "Crypto", package: "swift-crypto")]
+      dependencies: ["CPrefetch", .product(name: "Crypto", package: "swift-crypto")]
     ),
     // codecs: C decompressors from Debian -dev packages, wrapped by the Swift `Codecs` module.
     .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
@@ -51,6 +51,12 @@ let package = Package(
         .product(name: "X509", package: "swift-certificates"),
       ]
     ),
+    // evidence: the evidence's files (one file, split raw, E01 through libewf) -> its media -> wrapper (DMG) ->
+    // the one container locator (raw / GPT) with checked arithmetic.
+    .systemLibrary(name: "CEWF", pkgConfig: "libewf", providers: [.apt(["libewf-dev"])]),
+    .target(
+      name: "Evidence",
+      dependencies: ["ImageAccess", "DiskImage", "APFSFormat", "CEWF", .product(name: "Crypto", package: "swift-crypto")]),
     // region map: classified byte runs, shared by the structure walk and the content scanner.
     .target(name: "RegionMap"),
     // container -> volumes -> extents: the APFS on-disk format.
@@ -73,18 +79,22 @@ let package = Package(
     // findings -> verdict: rules over the facts; builds the TriageReport model.
     .target(
       name: "Triage",
-      dependencies: ["ImageAccess", "APFSFormat", "RegionMap", "DiskImage", "BlockScan", "IPSWFormat", "ReportModel"]),
+      dependencies: [
+        "ImageAccess", "Evidence", "APFSFormat", "RegionMap", "DiskImage", "BlockScan", "IPSWFormat", "ReportModel",
+      ]),
     // report: builders (facts -> models) and renderers (one protocol; renderers see only models); output guard.
     .target(
       name: "Reporting",
-      dependencies: ["ReportModel", "Triage", "IPSWFormat", "DiskImage", "BlockScan", "RegionMap", "ImageAccess"]),
+      dependencies: [
+        "ReportModel", "Triage", "Evidence", "IPSWFormat", "DiskImage", "BlockScan", "RegionMap", "ImageAccess",
+      ]),
     // batch: folder walk, child `ringo triage` processes, timeouts, signals; decodes children with TriageReport.
     .target(name: "BatchRunner", dependencies: ["ReportModel", "Reporting", "Triage"]),
     .executableTarget(
       name: "ringo",
       dependencies: [
-        "ImageAccess", "APFSFormat", "Triage", "ReportModel", "Reporting", "BatchRunner", "DiskImage", "BlockScan",
-        "RegionMap", "IPSWFormat", .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        "ImageAccess", "Evidence", "APFSFormat", "Triage", "ReportModel", "Reporting", "BatchRunner", "DiskImage",
+        "BlockScan", "RegionMap", "IPSWFormat", .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ]
     ),
 
@@ -113,6 +123,9 @@ let package = Package(
     ),
     .executableTarget(name: "ringo-xts-bench", dependencies: ["APFSFormat"], path: "Tools/xts-bench", exclude: ["run.sh", "peer.c"]),
     .executableTarget(
+      name: "ringo-evidence-bench", dependencies: ["Evidence", "ImageAccess", "TestSupport"], path: "Tools/evidence-bench",
+      exclude: ["hash-scan.sh", "make-sparseimage.py"]),
+    .executableTarget(
       name: "ringo-dmg-bench",
       dependencies: ["ImageAccess", "Codecs", "DiskImage", "DiskImageTestSupport", "TestSupport"],
       path: "Tools/dmg-bench"
@@ -129,6 +142,9 @@ let package = Package(
     .testTarget(name: "RegionMapTests", dependencies: ["RegionMap"]),
     // the guard against a missing install step: Tools/external-programs.tsv vs the machine and the sources.
     .testTarget(name: "SetupTests", dependencies: ["TestSupport"]),
+    .testTarget(
+      name: "EvidenceTests",
+      dependencies: ["Evidence", "ImageAccess", "DiskImage", "DiskImageTestSupport", "TestSupport", "Triage"]),
     .testTarget(
       name: "CodecsTests", dependencies: ["Codecs", "ImageAccess", "DiskImageTestSupport", "TestSupport"],
       exclude: ["Vectors"]),
@@ -171,7 +187,7 @@ let package = Package(
     .testTarget(
       name: "TriageTests",
       dependencies: [
-        "Triage", "Reporting", "APFSFormat", "ImageAccess", "TestSupport", "APFSForge", "IPSWTestSupport",
+        "Triage", "Reporting", "Evidence", "APFSFormat", "ImageAccess", "TestSupport", "APFSForge", "IPSWTestSupport",
       ]),
     .testTarget(
       name: "ReportingTests",

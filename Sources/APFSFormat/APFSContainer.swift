@@ -10,8 +10,8 @@ public struct APFSContainer: Sendable {
   /// A volume slot of `nx_fs_oid`, resolved or not.
   public struct VolumeEntry: Sendable {
     public var index: Int
-    public var objectID: UInt64
-    public var physicalAddress: UInt64?
+    public var objectID: ObjectID
+    public var physicalAddress: PhysicalBlock?
     public var superblock: APFSSuperblock?
     public var error: ParseError?
   }
@@ -216,7 +216,7 @@ public struct APFSContainer: Sendable {
   private static func openCheckpoint(_ sb: NXSuperblock, reader: BlockReader) throws -> OpenedCheckpoint {
     let xid = sb.transactionID
     // Checkpoint-mapping blocks precede the superblock in the ring.
-    var ephemeral: [UInt64: UInt64] = [:]
+    var ephemeral: [ObjectID: PhysicalBlock] = [:]
     let ringSize = UInt64(sb.descriptorAreaBlockCount)
     let mapBlocks = sb.checkpointDescriptorLength > 0 ? UInt64(sb.checkpointDescriptorLength) - 1 : 0
     guard ringSize > 0, mapBlocks < ringSize else {
@@ -244,7 +244,7 @@ public struct APFSContainer: Sendable {
     let spaceManager = try SpaceManager(parsing: spacemanBlock)
 
     let objectMap = try ObjectMap(
-      at: sb.objectMapOID, maxTransactionID: xid, nodeLimit: reader.nodeLimit, readBlock: reader.block)
+      at: sb.objectMapOID, maxTransactionID: TransactionID(xid), nodeLimit: reader.nodeLimit, readBlock: reader.block)
 
     var volumes: [VolumeEntry] = []
     for (index, oid) in sb.volumeOIDs.enumerated() {
@@ -257,7 +257,7 @@ public struct APFSContainer: Sendable {
       volumes.append(VolumeEntry(
         index: index, objectID: oid, physicalAddress: mapping.physicalAddress, superblock: volume, error: nil))
     }
-    return OpenedCheckpoint(spaceManager: spaceManager, spacemanAddress: spacemanAddress, objectMap: objectMap, volumes: volumes)
+    return OpenedCheckpoint(spaceManager: spaceManager, spacemanAddress: spacemanAddress.rawValue, objectMap: objectMap, volumes: volumes)
   }
 
   /// Reads block `address` of this container.
@@ -273,6 +273,14 @@ public struct APFSContainer: Sendable {
     try key.cipher.decrypt(&bytes, firstUnit: address &* UInt64(blockSize / XTSCipher.unitSize))
     return ByteReader(bytes, base: stored.base, structure: stored.structure)
   }
+
+  /// Reads physical block `address` decrypted with a volume key.
+  public func decryptedBlock(_ address: PhysicalBlock, key: VolumeKey) throws -> ByteReader {
+    try decryptedBlock(address.rawValue, key: key)
+  }
+
+  /// Reads physical block `address` of this container.
+  public func block(_ address: PhysicalBlock) throws -> ByteReader { try block(address.rawValue) }
 }
 
 /// Reads whole blocks by physical address, refusing addresses beyond the container.
@@ -296,4 +304,6 @@ struct BlockReader: Sendable {
     let offset = Int(address) * blockSize
     return try source.reader(at: offset, length: blockSize, structure: "block \(address)")
   }
+
+  func block(_ address: PhysicalBlock) throws -> ByteReader { try block(address.rawValue) }
 }

@@ -1,7 +1,6 @@
 import Codecs
 import Crypto
 import ImageAccess
-import Synchronization
 import _CryptoExtras
 
 /// An Apple Encrypted Archive (`AEA1`) opened with its key: profile 0 (signed, not encrypted: MACs only) and profile 1
@@ -390,22 +389,25 @@ enum Murmur64A {
 }
 
 /// Random access to the decoded payload of an ``AEAArchive``: segments are decoded on demand (MACs checked every
-/// time) and the most recent few kept in memory. Nothing is written to disk.
+/// time a segment is decoded) and kept in a bounded ``ImageAccess/ChunkCache`` (the evidence layer passes the shared
+/// one). Nothing is written to disk.
 public final class AEASource: ByteSource {
   public let archive: AEAArchive
-  private let cache = Mutex<[(Int, [UInt8])]>([])
-  private static let cached = 8
+  private let cache: ChunkCache
+  private let cacheOwner: ChunkCache.Owner
 
-  public init(_ archive: AEAArchive) { self.archive = archive }
+  /// Decoded segments go to `cache`; without one, the source keeps its own of 16 MiB.
+  public init(_ archive: AEAArchive, cache: ChunkCache? = nil) {
+    self.archive = archive
+    self.cache = cache ?? ChunkCache(capacityBytes: 16 << 20)
+    cacheOwner = self.cache.makeOwner()
+  }
   public var byteCount: Int { archive.originalSize }
 
   func segmentBytes(_ index: Int) throws(AEAArchive.Failure) -> [UInt8] {
-    if let hit = cache.withLock({ $0.first { $0.0 == index }?.1 }) { return hit }
+    if let hit = cache.get(cacheOwner, index) { return hit }
     let bytes = try archive.segment(index)
-    cache.withLock { c in
-      c.append((index, bytes))
-      if c.count > Self.cached { c.removeFirst() }
-    }
+    cache.put(cacheOwner, index, bytes)
     return bytes
   }
 

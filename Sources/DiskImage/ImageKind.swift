@@ -27,7 +27,9 @@ public enum DiskImageDetector {
   ///
   /// Order: `AEA1` at 0, `encrcdsa` at 0, `koly` in the last 512 bytes, otherwise raw. A file that has a `koly`
   /// trailer but a broken resource fork throws (it is a damaged DMG, not a raw disk).
-  public static func open(_ source: any ByteSource, limits: UDIFImage.Limits = .init()) throws -> ImageKind {
+  public static func open(
+    _ source: any ByteSource, limits: UDIFImage.Limits = .init(), cache: ChunkCache? = nil
+  ) throws -> ImageKind {
     if source.byteCount >= 12 {
       let head = try source.read(0..<min(source.byteCount, 8))
       if head.starts(with: Array("AEA1".utf8)) { return .aea(try AEAHeader(parsing: source)) }
@@ -38,7 +40,7 @@ public enum DiskImageDetector {
     }
     if source.byteCount >= KolyTrailer.size {
       let tail = try source.read((source.byteCount - KolyTrailer.size)..<(source.byteCount - KolyTrailer.size + 4))
-      if tail == Array("koly".utf8) { return .udif(try UDIFImage(source: source, limits: limits)) }
+      if tail == Array("koly".utf8) { return .udif(try UDIFImage(source: source, limits: limits, cache: cache)) }
     }
     return .raw
   }

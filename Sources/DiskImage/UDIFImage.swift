@@ -1,6 +1,5 @@
 import Codecs
 import ImageAccess
-import Synchronization
 
 /// A UDIF (DMG) image read as the virtual disk it describes: a ``ByteSource`` over the expanded bytes, so the GPT
 /// and APFS layers can read a DMG like a raw image.
@@ -59,12 +58,15 @@ public final class UDIFImage: ByteSource {
   /// Virtual bytes that no chunk covers (read as zeros). Zero for images hdiutil wrote.
   public let uncoveredByteCount: Int
   let runs: [Run]
-  private let cache: Mutex<ChunkCache>
+  private let cache: ChunkCache
+  private let cacheOwner: ChunkCache.Owner
 
-  /// Opens the UDIF image stored in `source` (normally a ``MappedImage``).
+  /// Opens the UDIF image stored in `source` (normally a ``MappedImage``). Decoded chunks go to `cache` (the
+  /// evidence layer passes ``ImageAccess/ChunkCache/shared``); without one, the image gets its own cache of
+  /// ``Limits/cacheBytes``.
   ///
   /// - Throws: ``ParseError`` naming the structure and file offset of the first problem.
-  public init(source: any ByteSource, limits: Limits = Limits()) throws {
+  public init(source: any ByteSource, limits: Limits = Limits(), cache: ChunkCache? = nil) throws {
     self.source = source
     self.limits = limits
     let koly = try KolyTrailer(from: source)
@@ -199,7 +201,9 @@ public final class UDIFImage: ByteSource {
     self.runs = filled
     self.byteCount = size
     self.uncoveredByteCount = uncovered
-    self.cache = Mutex(ChunkCache(capacityBytes: limits.cacheBytes))
+    let cache = cache ?? ChunkCache(capacityBytes: limits.cacheBytes)
+    self.cache = cache
+    self.cacheOwner = cache.makeOwner()
   }
 
   /// Chunks per type over all tables (terminators and comments included).
@@ -281,11 +285,7 @@ public final class UDIFImage: ByteSource {
 
   /// The decoded bytes of compressed run `index`, from the cache or freshly expanded.
   func decodedChunk(_ index: Int) throws -> [UInt8] {
-    if let hit = cache.withLock({ $0.get(index) }) { return hit }
-    let run = runs[index]
-    let decoded = try expand(run)
-    cache.withLock { $0.put(index, decoded) }
-    return decoded
+    try cache.chunk(cacheOwner, index) { try expand(runs[index]) }
   }
 
   /// Expands one compressed run; codec failures become a ParseError at the chunk's file offset.
@@ -330,33 +330,3 @@ public struct ChunkLocation: Sendable, Equatable {
 
 /// 1 MiB of zeros, shared by zero-fill reads.
 private let zeroBlock = [UInt8](repeating: 0, count: 1 << 20)
-
-/// A small least-recently-used cache of decoded chunks, bounded in bytes.
-struct ChunkCache: Sendable {
-  /// Keeps the LRU bookkeeping cheap when chunks are tiny.
-  static let maximumEntries = 256
-  let capacityBytes: Int
-  private var entries: [Int: [UInt8]] = [:]
-  private var order: [Int] = []  // least recently used first
-  private var bytes = 0
-
-  init(capacityBytes: Int) { self.capacityBytes = max(0, capacityBytes) }
-
-  mutating func get(_ key: Int) -> [UInt8]? {
-    guard let value = entries[key] else { return nil }
-    if let position = order.firstIndex(of: key) { order.remove(at: position) }
-    order.append(key)
-    return value
-  }
-
-  mutating func put(_ key: Int, _ value: [UInt8]) {
-    guard value.count <= capacityBytes, entries[key] == nil else { return }
-    entries[key] = value
-    order.append(key)
-    bytes += value.count
-    while bytes > capacityBytes || order.count > Self.maximumEntries, let oldest = order.first {
-      order.removeFirst()
-      bytes -= entries.removeValue(forKey: oldest)?.count ?? 0
-    }
-  }
-}

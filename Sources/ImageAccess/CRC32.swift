@@ -14,6 +14,12 @@ public struct CRC32: Sendable {
 
   public init() {}
 
+  /// Resumes a CRC from its raw register (the state before the final XOR), e.g. one saved with ``register``.
+  public init(register: UInt32) { state = register }
+
+  /// The raw register (before the final XOR): with ``init(register:)``, a CRC can be paused and resumed.
+  public var register: UInt32 { state }
+
   /// Adds `bytes` to the checksum.
   public mutating func update(_ bytes: UnsafeRawBufferPointer) {
     var c = state
@@ -35,36 +41,5 @@ public struct CRC32: Sendable {
     var crc = CRC32()
     crc.update(bytes)
     return crc.value
-  }
-}
-
-extension CRC32 {
-  /// Adds `count` zero bytes in O(log count) time (the CRC register is linear over GF(2); the "append one zero byte"
-  /// step is a 32×32 bit matrix raised to the `count`-th power by squaring). Used for sparse test archives.
-  public mutating func updateZeros(count: UInt64) {
-    // Column i of a matrix is the image of the register value with only bit i set.
-    var step = (0..<32).map { i -> UInt32 in
-      let s = UInt32(1) << UInt32(i)
-      return Self.table[Int(s & 0xFF)] ^ (s >> 8)
-    }
-    func apply(_ m: [UInt32], _ v: UInt32) -> UInt32 {
-      var out: UInt32 = 0
-      var v = v
-      var i = 0
-      while v != 0 {
-        if v & 1 != 0 { out ^= m[i] }
-        v >>= 1
-        i += 1
-      }
-      return out
-    }
-    var n = count
-    var s = state
-    while n != 0 {
-      if n & 1 != 0 { s = apply(step, s) }
-      step = step.map { apply(step, $0) }
-      n >>= 1
-    }
-    state = s
   }
 }

@@ -5,19 +5,28 @@ public enum EvidenceHash {
   /// Hex SHA-256 of every byte of `image`.
   ///
   /// - Complexity: O(n) time, O(window) memory.
-  public static func sha256(of image: MappedImage, windowSize: Int = 16 << 20) throws -> String {
+  public static func sha256(of image: MappedImage, windowSize: Int = 16 << 20, progress: ByteProgress? = nil) throws
+    -> String
+  {
     var hasher = SHA256()
-    try image.forEachWindow(windowSize: windowSize) { _, bytes in hasher.update(bufferPointer: bytes) }
+    try image.forEachWindow(windowSize: windowSize) { _, bytes in
+      hasher.update(bufferPointer: bytes)
+      progress?.advance(bytes.count)
+    }
     return hexString(hasher.finalize())
   }
 
   /// Hex SHA-256 of any ``ByteSource`` read in chunks (DMG expansions, slices).
-  public static func sha256(of source: any ByteSource, chunkSize: Int = 4 << 20) throws -> String {
+  public static func sha256(of source: any ByteSource, chunkSize: Int = 4 << 20, progress: ByteProgress? = nil) throws
+    -> String
+  {
+    if let image = source as? MappedImage { return try sha256(of: image, progress: progress) }
     var hasher = SHA256()
     var offset = 0
     while offset < source.byteCount {
       let end = min(source.byteCount, offset + chunkSize)
       try source.withBytes(offset..<end) { hasher.update(bufferPointer: $0) }
+      progress?.advance(end - offset)
       offset = end
     }
     return hexString(hasher.finalize())

@@ -50,12 +50,17 @@ public struct TriageReport: Sendable, Codable, Equatable {
     public var path: String
     public var sizeBytes: Int
     @Nullable public var sha256: String?
-    public var format: String  // raw | gpt | dmg | ewf | ipsw | unknown
+    public var format: String  // raw | gpt | dmg | ewf | split-raw | sparseimage | sparsebundle | ipsw | unknown
     @Nullable public var apfsOffsetBytes: Int?
     public var partitions: [Partition]
+    /// The files of a multi-file evidence (E01 set, split raw, sparse bundle bands) in order; `nil` for one file.
+    @Nullable public var segments: [Segment]?
+    /// Acquisition metadata and hashes of an EWF evidence.
+    @Nullable public var ewf: EWF?
 
     public init(
-      path: String, sizeBytes: Int, sha256: String?, format: String, apfsOffsetBytes: Int?, partitions: [Partition]
+      path: String, sizeBytes: Int, sha256: String?, format: String, apfsOffsetBytes: Int?, partitions: [Partition],
+      segments: [Segment]? = nil, ewf: EWF? = nil
     ) {
       self.path = path
       self.sizeBytes = sizeBytes
@@ -63,6 +68,81 @@ public struct TriageReport: Sendable, Codable, Equatable {
       self.format = format
       self.apfsOffsetBytes = apfsOffsetBytes
       self.partitions = partitions
+      self.segments = segments
+      self.ewf = ewf
+    }
+
+    public struct Segment: Sendable, Codable, Equatable {
+      public var name: String
+      public var sizeBytes: Int
+      public init(name: String, sizeBytes: Int) {
+        self.name = name
+        self.sizeBytes = sizeBytes
+      }
+      enum CodingKeys: String, CodingKey { case name, sizeBytes = "size_bytes" }
+    }
+
+    /// The EWF facts: acquisition metadata, stored and recomputed digests, whether they agree.
+    public struct EWF: Sendable, Codable, Equatable {
+      @Nullable public var caseNumber: String?
+      @Nullable public var evidenceNumber: String?
+      @Nullable public var examiner: String?
+      @Nullable public var description: String?
+      @Nullable public var notes: String?
+      @Nullable public var acquiredAt: String?
+      @Nullable public var acquirySoftware: String?
+      public var mediaSizeBytes: Int
+      public var stored: Digests
+      public var computed: Digests
+      /// Whether the media read now matches the stored MD5/SHA-1; `nil` when nothing is stored or nothing computed.
+      @Nullable public var verified: Bool?
+      /// Media ranges whose chunk checksum failed (an added field).
+      public var checksumErrors: [ChecksumError]
+
+      public init(
+        caseNumber: String?, evidenceNumber: String?, examiner: String?, description: String?, notes: String?,
+        acquiredAt: String?, acquirySoftware: String?, mediaSizeBytes: Int, stored: Digests, computed: Digests,
+        verified: Bool?, checksumErrors: [ChecksumError]
+      ) {
+        self.caseNumber = caseNumber
+        self.evidenceNumber = evidenceNumber
+        self.examiner = examiner
+        self.description = description
+        self.notes = notes
+        self.acquiredAt = acquiredAt
+        self.acquirySoftware = acquirySoftware
+        self.mediaSizeBytes = mediaSizeBytes
+        self.stored = stored
+        self.computed = computed
+        self.verified = verified
+        self.checksumErrors = checksumErrors
+      }
+
+      public struct Digests: Sendable, Codable, Equatable {
+        @Nullable public var md5: String?
+        @Nullable public var sha1: String?
+        @Nullable public var sha256: String?
+        public init(md5: String? = nil, sha1: String? = nil, sha256: String? = nil) {
+          self.md5 = md5
+          self.sha1 = sha1
+          self.sha256 = sha256
+        }
+      }
+
+      public struct ChecksumError: Sendable, Codable, Equatable {
+        public var offset: Int
+        public var length: Int
+        public init(offset: Int, length: Int) {
+          self.offset = offset
+          self.length = length
+        }
+      }
+
+      enum CodingKeys: String, CodingKey {
+        case caseNumber = "case_number", evidenceNumber = "evidence_number", examiner, description, notes
+        case acquiredAt = "acquired_at", acquirySoftware = "acquiry_software", mediaSizeBytes = "media_size_bytes"
+        case stored, computed, verified, checksumErrors = "checksum_errors"
+      }
     }
 
     public struct Partition: Sendable, Codable, Equatable {
@@ -85,6 +165,7 @@ public struct TriageReport: Sendable, Codable, Equatable {
 
     enum CodingKeys: String, CodingKey {
       case path, sizeBytes = "size_bytes", sha256, format, apfsOffsetBytes = "apfs_offset_bytes", partitions
+      case segments, ewf
     }
   }
 

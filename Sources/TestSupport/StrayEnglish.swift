@@ -16,7 +16,7 @@ public enum StrayEnglish {
     "recoverable", "recoverable-with-credentials", "unrecoverable-without-vendor", "not-apfs", "damaged",
     "info", "warning", "critical", "none", "system", "user", "recovery", "vm", "preboot", "installer", "data",
     "baseband", "update", "xart", "hardware", "backup", "sidecar", "enterprise", "prelogin", "onekey", "per-file",
-    "raw", "gpt", "dmg", "ewf", "ipsw", "unknown", "zero", "text", "compressed", "encrypted", "apfs-object",
+    "raw", "gpt", "dmg", "ewf", "sparseimage", "sparsebundle", "ipsw", "unknown", "zero", "text", "compressed", "encrypted", "apfs-object",
     "metadata", "file-data", "free", "allocated", "unreadable", "image-tail",
     // IPSW digest statuses and payload formats
     "match", "mismatch", "macho", "complzss", "lzss", "bvx2", "valid", "invalid", "expired",

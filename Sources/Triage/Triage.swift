@@ -1,5 +1,6 @@
 import APFSFormat
 import BlockScan
+import Evidence
 import IPSWFormat
 import ImageAccess
 import RegionMap
@@ -27,14 +28,27 @@ public enum Triage {
     var errors: [TriageReport.ReportError] = evidence.problems.map(reportError)
     var facts = TriageFacts(evidence: evidence, container: nil, damage: nil, notAPFS: nil, options: options)
 
-    var sha256: String? = nil
-    if options.hash {
-      do {
-        sha256 = try EvidenceHash.sha256(of: evidence.image)
-      } catch {
-        errors.append(.init(code: "hash-failed", offset: nil, message: "SHA-256 of the evidence failed: \(error)"))
-      }
+    // The whole-evidence reads (SHA-256 of the stored bytes, MD5/SHA-1 of an E01's media) run on other cores while
+    // this thread walks the container and scans; both read the same mapped files, so the page cache serves the
+    // bytes once from disk.
+    let stored = evidence.stored
+    let progress = options.progress
+    if options.hash, let progress {
+      progress.current = options.language.pick("reading the evidence", "証拠を読み込み中")
+      progress.expect(stored.byteCount + (evidence.ewf?.byteCount ?? 0))
     }
+    let hashing = options.hash
+      ? Background { () -> Result<String, HashFailure> in
+        do {
+          return .success(try EvidenceHash.sha256(of: stored, progress: progress))
+        } catch {
+          return .failure(HashFailure("\(error)"))
+        }
+      }
+      : nil
+    let ewfDigests = options.hash
+      ? evidence.ewf.map { ewf in Background { EWFVerification.digests(ewf, progress: progress) } } : nil
+    facts.evidenceDamage = evidence.evidenceDamage
 
     if let source = evidence.apfsSource {
       do {
@@ -118,10 +132,8 @@ public enum Triage {
     if options.scan ?? (facts.container == nil) {
       do {
         let scanner = try ContentScanner(options: ScanOptions())
-        // With a container, scan the bytes the structures address (same coordinates as the structure map).
-        let result = facts.container != nil
-          ? scanner.scan(source: evidence.apfsSource ?? evidence.image)
-          : (evidence.apfsSource.map { scanner.scan(source: $0) } ?? scanner.scan(evidence.image))
+        // The bytes the structures address (same coordinates as the structure map), else the whole disk.
+        let result = scan(scanner, evidence.apfsSource ?? evidence.media ?? evidence.stored)
         facts.contentScan = result
         for error in result.errors {
           errors.append(.init(code: "scan-\(error.code)", offset: error.offset, message: error.message))
@@ -154,21 +166,52 @@ public enum Triage {
       }
     }
 
+    // EWF: the media read whole, hashed and checked against the stored digests; that read meets every chunk, so
+    // every chunk checksum failure is known (without hashing: those among the chunks read so far).
+    var sha256: String? = nil
+    switch hashing?.wait() {
+    case .success(let digest)?: sha256 = digest
+    case .failure(let failure)?:
+      errors.append(.init(code: "hash-failed", offset: nil, message: "SHA-256 of the evidence failed: \(failure.message)"))
+    case nil: break
+    }
+    if let ewf = evidence.ewf {
+      let verification = EWFVerification.run(ewf, digests: ewfDigests?.wait())
+      facts.ewf = verification
+      errors.append(contentsOf: verification.errors)
+      facts.evidenceDamage = facts.evidenceDamage ?? verification.damage
+    }
     let ruleFindings = rules.flatMap { $0.findings(for: facts) }
     let verdict = VerdictRule.verdict(for: facts, findings: ruleFindings)
     let findings = ruleFindings.map { $0.report(in: options.language) }
     return TriageReport(
       tool: .init(version: toolVersion),
       evidence: .init(
-        path: evidence.path, sizeBytes: evidence.image.byteCount, sha256: sha256, format: evidence.format.rawValue,
+        path: evidence.path, sizeBytes: evidence.stored.byteCount, sha256: sha256, format: evidence.format.rawValue,
         apfsOffsetBytes: facts.container != nil || facts.damage != nil ? evidence.apfsOffset : nil,
-        partitions: evidence.partitions),
+        partitions: evidence.partitions.map {
+          .init(index: $0.index, typeGUID: $0.typeGUID, name: $0.name, offsetBytes: $0.offsetBytes,
+                lengthBytes: $0.lengthBytes)
+        },
+        segments: evidence.segments?.map { .init(name: $0.name, sizeBytes: $0.sizeBytes) },
+        ewf: facts.ewf.map { $0.section }),
       container: facts.container.map { containerSection($0, facts: facts) },
       regions: facts.structureMap.map { regionsSection($0.map, runLimit: options.runLimit) }
         ?? facts.contentScan.map { regionsSection($0.regions, runLimit: options.runLimit) },
       contentScan: facts.contentScan.map { contentSection($0) },
       ipsw: facts.ipsw.map { ipswSection($0) },
       findings: findings, verdict: verdict, errors: errors, language: options.language.rawValue)
+  }
+
+  struct HashFailure: Error {
+    var message: String
+    init(_ message: String) { self.message = message }
+  }
+
+  /// Scans `source` through the zero-copy window path when it is one mapped file.
+  static func scan(_ scanner: ContentScanner, _ source: any ByteSource) -> ScanResult {
+    if let image = source as? MappedImage { return scanner.scan(image) }
+    return scanner.scan(source: source)
   }
 
   static func regionsSection(_ map: RegionMap, runLimit: Int) -> TriageReport.Regions {

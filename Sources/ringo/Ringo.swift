@@ -11,7 +11,7 @@ struct Ringo: ParsableCommand {
     commandName: "ringo",
     abstract: "Forensic triage of Apple disk images: can the data be recovered, and if not, why not?",
     discussion: """
-      Ringo reads APFS containers (raw, inside GPT disk images or DMGs) and IPSW firmware archives read-only and \
+      Ringo reads APFS containers (raw, inside GPT disk images or DMGs, stored as files, E01 or split raw sets) and IPSW firmware archives read-only and \
       reports, with the figures it rests on, whether the user's data is recoverable, needs the user's \
       credentials, or cannot be recovered without the vendor. Without structures it classifies the bytes.
 

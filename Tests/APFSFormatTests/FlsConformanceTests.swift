@@ -56,7 +56,7 @@ import Testing
     let container = try APFSContainer.open(try MappedImage(path: try RealImages.dissect(image)))
     let entry = try #require(container.volumes.first)
     return (try FileSystemTree(container: container, volume: try #require(entry.superblock)),
-            try #require(entry.physicalAddress))
+            try #require(entry.physicalAddress).rawValue)
   }
 
   /// Paths, types and data-stream sizes equal fls's on every unencrypted image TSK reads correctly.

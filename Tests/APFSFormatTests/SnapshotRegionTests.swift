@@ -43,7 +43,7 @@ import Testing
       let extents = try tree.extents(of: inode.privateID)
       #expect(!extents.isEmpty)
       for extent in extents {
-        #expect(Self.classOf(block: extent.physicalBlock, in: result.map) == .filePlaintext, "Snapshot \(index)")
+        #expect(Self.classOf(block: extent.physicalBlock.rawValue, in: result.map) == .filePlaintext, "Snapshot \(index)")
       }
       let root = try #require(tree.rootPhysicalAddress)
       #expect(Self.classOf(block: root, in: result.map) == .volumeMetadata)

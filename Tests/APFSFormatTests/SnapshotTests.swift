@@ -74,9 +74,9 @@ import Testing
   @Test func oneObjectMapWalkServesEverySnapshot() throws {
     let (container, volume, _) = try Self.open()
     let history = try ObjectMap(
-      at: volume.objectMapOID, maxTransactionID: container.checkpointTransactionID,
+      at: volume.objectMapOID, maxTransactionID: TransactionID(container.checkpointTransactionID),
       nodeLimit: 1_000_000, keepingVersions: true, readBlock: container.block)
-    let live = try #require(history.bounded(to: container.checkpointTransactionID))
+    let live = try #require(history.bounded(to: TransactionID(container.checkpointTransactionID)))
     #expect(live.mappings == (try FileSystemTree(container: container, volume: volume)).objectMap.mappings)
     let catalog = try Self.catalog()
     for snapshot in catalog.snapshots {

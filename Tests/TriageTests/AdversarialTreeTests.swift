@@ -37,8 +37,8 @@ import Reporting
       guard depth < 8 else { return }
       for index in n.entries.indices {
         let child = try n.childID(at: index)
-        let physical = try #require(tree.objectMap.lookup(child)).physicalAddress
-        try visit(Int(physical), try BTreeNode(parsing: try tree.container.block(physical)), depth: depth + 1)
+        let physical = try #require(tree.objectMap.lookup(ObjectID(child))).physicalAddress
+        try visit(Int(physical.rawValue), try BTreeNode(parsing: try tree.container.block(physical)), depth: depth + 1)
       }
     }
     try visit(block, node, depth: 0)
@@ -67,7 +67,7 @@ import Reporting
     BlockEdit.put16(&bytes, at + 32, node.flags.rawValue & ~BTreeNode.Flags.leaf.rawValue)
     BlockEdit.put16(&bytes, at + 34, 1)
     let value = try #require(node.entries[0].value)
-    BlockEdit.put64(&bytes, at + value.lowerBound, tree.volume.rootTreeOID)
+    BlockEdit.put64(&bytes, at + value.lowerBound, tree.volume.rootTreeOID.rawValue)
   }
 
   /// Points the first file extent of the leaf holding the most extents past the end of the container.

@@ -46,6 +46,8 @@ import Testing
                                                     detail: "the keybag does not decrypt with the container UUID")),
     .hardwareBound(volume: volume, keys: KeyFigures(state: "hardware-bound", structure: "nx_superblock_t.nx_keylocker",
                                                     offset: 0, detail: "no keybag and NX_CRYPTO_SW clear")),
+    .evidenceDamaged(format: "ewf", error: ErrorFigures(code: "invalid", structure: "ewf_chunk", offset: 12_976_128,
+                                                       detail: "chunk checksum does not match")),
   ]
 
   /// One example of every finding, with figures.

@@ -1,8 +1,9 @@
 import APFSFormat
+import Evidence
 import Foundation
 import ImageAccess
-import TestSupport
 import Testing
+import TestSupport
 
 @testable import Triage
 

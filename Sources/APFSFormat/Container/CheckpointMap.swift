@@ -9,8 +9,8 @@ public struct CheckpointMap: Sendable, Equatable {
     public var subtype: UInt32  // cpm_subtype
     public var size: UInt32  // cpm_size
     public var volumeOID: UInt64  // cpm_fs_oid
-    public var objectID: UInt64  // cpm_oid
-    public var physicalAddress: UInt64  // cpm_paddr
+    public var objectID: ObjectID  // cpm_oid (ephemeral)
+    public var physicalAddress: PhysicalBlock  // cpm_paddr
   }
 
   public static let lastFlag: UInt32 = 1  // CHECKPOINT_MAP_LAST
@@ -37,8 +37,8 @@ public struct CheckpointMap: Sendable, Equatable {
       found.append(
         Mapping(
           type: try reader.u32(at), subtype: try reader.u32(at + 4), size: try reader.u32(at + 8),
-          volumeOID: try reader.u64(at + 16), objectID: try reader.u64(at + 24),
-          physicalAddress: try reader.u64(at + 32)))
+          volumeOID: try reader.u64(at + 16), objectID: ObjectID(try reader.u64(at + 24)),
+          physicalAddress: PhysicalBlock(try reader.u64(at + 32))))
     }
     mappings = found
   }

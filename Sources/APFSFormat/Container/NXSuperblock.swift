@@ -29,11 +29,11 @@ public struct NXSuperblock: Sendable, Equatable {
   public var checkpointDescriptorLength: UInt32  // nx_xp_desc_len
   public var checkpointDataIndex: UInt32  // nx_xp_data_index
   public var checkpointDataLength: UInt32  // nx_xp_data_len
-  public var spacemanOID: UInt64  // nx_spaceman_oid (ephemeral)
-  public var objectMapOID: UInt64  // nx_omap_oid (physical)
+  public var spacemanOID: ObjectID  // nx_spaceman_oid (ephemeral)
+  public var objectMapOID: PhysicalBlock  // nx_omap_oid (a physical object: its oid is its block)
   public var reaperOID: UInt64  // nx_reaper_oid (ephemeral)
   public var maxFileSystemCount: UInt32  // nx_max_file_systems
-  public var volumeOIDs: [UInt64]  // nx_fs_oid[100], zeros dropped (virtual)
+  public var volumeOIDs: [ObjectID]  // nx_fs_oid[100], zeros dropped (virtual)
   public var flags: UInt64  // nx_flags (NX_CRYPTO_SW 0x4)
   public var efiJumpstart: UInt64  // nx_efi_jumpstart
   public var keylockerBlock: UInt64  // nx_keylocker.pr_start_paddr
@@ -72,14 +72,14 @@ public struct NXSuperblock: Sendable, Equatable {
     checkpointDescriptorLength = try reader.u32(0x8C)
     checkpointDataIndex = try reader.u32(0x90)
     checkpointDataLength = try reader.u32(0x94)
-    spacemanOID = try reader.u64(0x98)
-    objectMapOID = try reader.u64(0xA0)
+    spacemanOID = ObjectID(try reader.u64(0x98))
+    objectMapOID = PhysicalBlock(try reader.u64(0xA0))
     reaperOID = try reader.u64(0xA8)
     maxFileSystemCount = try reader.u32(0xB4)
-    var oids: [UInt64] = []
+    var oids: [ObjectID] = []
     for index in 0..<Self.maxFileSystems {
       let oid = try reader.u64(0xB8 + 8 * index)
-      if oid != 0 { oids.append(oid) }
+      if oid != 0 { oids.append(ObjectID(oid)) }
     }
     volumeOIDs = oids
     flags = try reader.u64(0x4F0)

@@ -57,7 +57,8 @@ public struct FileContents {
           try writeZeros(count, write)
         } else {
           let offsetInExtent = position - extent.logicalAddress
-          let (byteOffset, overflow) = (extent.physicalBlock &* blockSize).addingReportingOverflow(offsetInExtent)
+          let start = try extent.physicalBlock.byteOffset(blockSize: Int(blockSize), structure: "j_file_extent_val_t")
+          let (byteOffset, overflow) = UInt64(start).addingReportingOverflow(offsetInExtent)
           guard !overflow, byteOffset <= UInt64(Int.max) else {
             throw ParseError(.arithmeticOverflow(field: "phys_block_num"), in: "j_file_extent_val_t", at: nil)
           }
@@ -82,9 +83,10 @@ public struct FileContents {
     let first = offsetInExtent / unit
     let last = (offsetInExtent + count + unit - 1) / unit
     let blockSize = UInt64(tree.container.blockSize)
-    let (start, overflow) = (extent.physicalBlock &* blockSize).addingReportingOverflow(first * unit)
+    let (base, wrapped) = extent.physicalBlock.rawValue.multipliedReportingOverflow(by: blockSize)
+    let (start, overflow) = base.addingReportingOverflow(first * unit)
     let length = (last - first) * unit
-    guard !overflow, start <= UInt64(Int.max) - length else {
+    guard !wrapped, !overflow, start <= UInt64(Int.max) - length else {
       throw ParseError(.arithmeticOverflow(field: "phys_block_num"), in: "j_file_extent_val_t", at: nil)
     }
     var bytes = try tree.container.source.read(Int(start)..<Int(start + length))

@@ -6,7 +6,7 @@ public struct FileExtentRecord: Sendable, Equatable {
   public var logicalAddress: UInt64  // logical_addr: byte offset within the stream
   public var length: UInt64  // len_and_flags & J_FILE_EXTENT_LEN_MASK (bytes, a multiple of the block size)
   public var flags: UInt8  // len_and_flags >> J_FILE_EXTENT_FLAG_SHIFT
-  public var physicalBlock: UInt64  // phys_block_num (0: sparse)
+  public var physicalBlock: PhysicalBlock  // phys_block_num (0: sparse)
   public var cryptoID: UInt64  // crypto_id
 
   public var isSparse: Bool { physicalBlock == 0 }
@@ -21,7 +21,7 @@ public struct FileExtentRecord: Sendable, Equatable {
     let lengthAndFlags = try r.u64(value.lowerBound)
     length = lengthAndFlags & 0x00FF_FFFF_FFFF_FFFF
     flags = UInt8(lengthAndFlags >> 56)
-    physicalBlock = try r.u64(value.lowerBound + 8)
+    physicalBlock = PhysicalBlock(try r.u64(value.lowerBound + 8))
     cryptoID = try r.u64(value.lowerBound + 16)
   }
 }

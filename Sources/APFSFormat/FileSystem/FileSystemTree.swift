@@ -46,7 +46,7 @@ public struct FileSystemTree: Sendable {
     self.container = container
     self.volume = volume
     objectMap = try ObjectMap(
-      at: volume.objectMapOID, maxTransactionID: container.checkpointTransactionID,
+      at: volume.objectMapOID, maxTransactionID: TransactionID(container.checkpointTransactionID),
       nodeLimit: container.nodeLimit, readBlock: container.block)
     hashedNames = volume.incompatibleFeatures.contains(.caseInsensitive)
       || volume.incompatibleFeatures.contains(.normalizationInsensitive)
@@ -76,7 +76,7 @@ public struct FileSystemTree: Sendable {
       throw ParseError(.valueOutOfRange(field: "o_xid", value: copy.header.transactionID),
                        in: "apfs_superblock_t (snapshot)", at: block.absolute(16))
     }
-    let bound = min(snapshot.transactionID, container.checkpointTransactionID)
+    let bound = TransactionID(min(snapshot.transactionID, container.checkpointTransactionID))
     if let bounded = history?.bounded(to: bound) {
       objectMap = bounded
     } else {
@@ -106,12 +106,12 @@ public struct FileSystemTree: Sendable {
     let key = key
     return BTreeWalker(structure: "fs tree", nodeLimit: container.nodeLimit) {
       oid in
-      guard let mapping = map.lookup(oid) else {
+      guard let mapping = map.lookup(ObjectID(oid)) else {
         throw ParseError(.invalid("fs tree node oid \(oid) is not in the volume object map"), in: "omap", at: nil)
       }
       if mapping.isEncrypted {
         guard let key else {
-          throw FileSystemTree.encryptedMetadata(at: Int(clamping: mapping.physicalAddress &* UInt64(container.blockSize)))
+          throw FileSystemTree.encryptedMetadata(at: Int(clamping: mapping.physicalAddress.rawValue &* UInt64(container.blockSize)))
         }
         return try container.decryptedBlock(mapping.physicalAddress, key: key)
       }
@@ -120,11 +120,11 @@ public struct FileSystemTree: Sendable {
   }
 
   /// Physical blocks of the tree's nodes, resolved through the object map (for the region map).
-  public var rootPhysicalAddress: UInt64? { objectMap.lookup(volume.rootTreeOID)?.physicalAddress }
+  public var rootPhysicalAddress: UInt64? { objectMap.lookup(volume.rootTreeOID)?.physicalAddress.rawValue }
 
   /// Visits every record of the tree in key order.
   public func walk(_ visit: (FSKey, BTreeNode, BTreeNode.Entry) throws -> Void) throws {
-    try walker().walk(root: volume.rootTreeOID) { node, index in
+    try walker().walk(root: volume.rootTreeOID.rawValue) { node, index in
       let entry = node.entries[index]
       try visit(try FSKey(parsing: node.bytes, at: entry.key.lowerBound), node, entry)
     }
@@ -136,7 +136,7 @@ public struct FileSystemTree: Sendable {
   {
     let target = FSKey(objectID: id, type: type)
     try walker().scan(
-      root: volume.rootTreeOID, from: target,
+      root: volume.rootTreeOID.rawValue, from: target,
       keyOf: { node, index in try FSKey(parsing: node.bytes, at: node.entries[index].key.lowerBound) },
       visit: { node, index in
         let entry = node.entries[index]
@@ -247,7 +247,7 @@ extension FileSystemTree {
     }
     let start = FSKey(objectID: low, type: .inode)
     try walker().scan(
-      root: volume.rootTreeOID, from: start,
+      root: volume.rootTreeOID.rawValue, from: start,
       keyOf: { node, index in try FSKey(parsing: node.bytes, at: node.entries[index].key.lowerBound) },
       visit: { node, index in
         let entry = node.entries[index]

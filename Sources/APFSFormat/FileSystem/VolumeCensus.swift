@@ -124,7 +124,7 @@ public struct VolumeCensus: Sendable {
       if facts.compressed {
         // The bytes were counted with the decmpfs form; the extents still hold data.
         for extent in extents where !extent.isSparse {
-          census.dataRuns.append((extent.physicalBlock, (extent.length + blockSize - 1) / blockSize,
+          census.dataRuns.append((extent.physicalBlock.rawValue, (extent.length + blockSize - 1) / blockSize,
                                   onekey || extent.cryptoID != 0))
         }
         regularFiles[streamID] = nil
@@ -137,7 +137,7 @@ public struct VolumeCensus: Sendable {
         let logical = extent.logicalAddress < facts.size ? min(extent.length, facts.size - extent.logicalAddress) : 0
         let encrypted = onekey || extent.cryptoID != 0
         if encrypted { census.encryptedBytes += logical } else { census.plaintextBytes += logical }
-        census.dataRuns.append((extent.physicalBlock, (extent.length + blockSize - 1) / blockSize, encrypted))
+        census.dataRuns.append((extent.physicalBlock.rawValue, (extent.length + blockSize - 1) / blockSize, encrypted))
       }
       regularFiles[streamID] = nil
       streamExtents[streamID] = nil
@@ -145,19 +145,19 @@ public struct VolumeCensus: Sendable {
     }
 
     census.metadataBlocks.append(contentsOf: tree.objectMap.nodeAddresses)
-    census.metadataBlocks.append(tree.volume.objectMapOID)
+    census.metadataBlocks.append(tree.volume.objectMapOID.rawValue)
     do {
       var walker = tree.uncachedWalker()  // one pass: caching would only cost memory
       let map = tree.objectMap
       let load = walker.loadNode
       let recorder = AddressRecorder()
       walker.loadNode = { oid in
-        if let mapping = map.lookup(oid) { recorder.append(mapping.physicalAddress) }
+        if let mapping = map.lookup(ObjectID(oid)) { recorder.append(mapping.physicalAddress.rawValue) }
         return try load(oid)
       }
       defer { census.metadataBlocks.append(contentsOf: recorder.addresses) }
       var previous: FSKey? = nil
-      try walker.walk(root: tree.volume.rootTreeOID) { node, index in
+      try walker.walk(root: tree.volume.rootTreeOID.rawValue) { node, index in
         census.recordsRead += 1
         let entry = node.entries[index]
         let r = node.bytes
@@ -212,11 +212,11 @@ public struct VolumeCensus: Sendable {
           }
           if !extent.isSparse {
             let blocks = (extent.length + blockSize - 1) / blockSize
-            guard extent.physicalBlock < tree.container.superblock.blockCount,
-              blocks <= tree.container.superblock.blockCount - extent.physicalBlock
+            guard extent.physicalBlock.rawValue < tree.container.superblock.blockCount,
+              blocks <= tree.container.superblock.blockCount - extent.physicalBlock.rawValue
             else {
               throw ParseError(
-                .valueOutOfRange(field: "phys_block_num + len", value: extent.physicalBlock),
+                .valueOutOfRange(field: "phys_block_num + len", value: extent.physicalBlock.rawValue),
                 in: "j_file_extent_val_t", at: r.absolute(value.lowerBound + 8))
             }
           }
@@ -254,7 +254,7 @@ public struct VolumeCensus: Sendable {
     // Extents of streams that are not regular files (xattr streams, resource forks) still hold data.
     for (_, extents) in streamExtents {
       for extent in extents where !extent.isSparse {
-        census.dataRuns.append((extent.physicalBlock, (extent.length + blockSize - 1) / blockSize,
+        census.dataRuns.append((extent.physicalBlock.rawValue, (extent.length + blockSize - 1) / blockSize,
                                 onekey || extent.cryptoID != 0))
       }
     }

@@ -17,8 +17,8 @@ extension StructuralRegionMap {
     var intervals = containerMetadata(container, bitmap: bitmap)
     for entry in container.volumes {
       guard let volume = entry.superblock else { continue }
-      if let address = entry.physicalAddress { intervals.append(Interval(.volumeMetadata, start: address, count: 1)) }
-      intervals.append(Interval(.volumeMetadata, start: volume.objectMapOID, count: 1))
+      if let address = entry.physicalAddress { intervals.append(Interval(.volumeMetadata, start: address.rawValue, count: 1)) }
+      intervals.append(Interval(.volumeMetadata, start: volume.objectMapOID.rawValue, count: 1))
       if let census = censuses[entry.index] {
         intervals += census.metadataBlocks.map { Interval(.volumeMetadata, start: $0, count: 1) }
         intervals += census.dataRuns.map {
@@ -27,7 +27,7 @@ extension StructuralRegionMap {
         if !census.isComplete {
           // Every object the volume's object map points at is volume metadata (tree nodes, even encrypted ones).
           if let tree = try? FileSystemTree(container: container, volume: volume) {
-            intervals += tree.objectMap.mappings.values.map { Interval(.volumeMetadata, start: $0.physicalAddress, count: 1) }
+            intervals += tree.objectMap.mappings.values.map { Interval(.volumeMetadata, start: $0.physicalAddress.rawValue, count: 1) }
             intervals += tree.objectMap.nodeAddresses.map { Interval(.volumeMetadata, start: $0, count: 1) }
           }
         }

@@ -43,7 +43,7 @@ public enum StructuralRegionMap {
     out.append(Interval(.containerMetadata, start: sm.internalPoolBase, count: sm.internalPoolBlockCount))
     out.append(Interval(.containerMetadata, start: sm.internalPoolBitmapBase,
                         count: UInt64(sm.internalPoolBitmapBlockCount)))
-    out.append(Interval(.containerMetadata, start: sb.objectMapOID, count: 1))
+    out.append(Interval(.containerMetadata, start: sb.objectMapOID.rawValue, count: 1))
     out += container.objectMap.nodeAddresses.map { Interval(.containerMetadata, start: $0, count: 1) }
     if sb.keylockerBlock != 0 {
       out.append(Interval(.containerMetadata, start: sb.keylockerBlock, count: max(1, sb.keylockerBlockCount)))

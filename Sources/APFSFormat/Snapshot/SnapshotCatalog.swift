@@ -30,11 +30,11 @@ public struct SnapshotCatalog: Sendable {
     ) { oid in
       var address = oid
       if !physical {
-        guard let mapping = objectMap?.lookup(oid) else {
+        guard let mapping = objectMap?.lookup(ObjectID(oid)) else {
           throw ParseError(.invalid("snapshot metadata tree node oid \(oid) is not in the volume object map"),
                            in: "omap", at: nil)
         }
-        address = mapping.physicalAddress
+        address = mapping.physicalAddress.rawValue
       }
       recorder.append(address)
       return try container.block(address)

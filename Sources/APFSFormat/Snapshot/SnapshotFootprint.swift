@@ -37,10 +37,10 @@ public struct SnapshotFootprint: Sendable {
     let history: ObjectMap
     let catalog: SnapshotCatalog
     do {
-      history = try ObjectMap(at: volume.objectMapOID, maxTransactionID: container.checkpointTransactionID,
+      history = try ObjectMap(at: volume.objectMapOID, maxTransactionID: TransactionID(container.checkpointTransactionID),
                               nodeLimit: nodeLimit, keepingVersions: true, readBlock: container.block)
       catalog = try SnapshotCatalog(container: container, volume: volume,
-                                    objectMap: history.bounded(to: container.checkpointTransactionID))
+                                    objectMap: history.bounded(to: TransactionID(container.checkpointTransactionID)))
     } catch {
       footprint.errors.append(Self.located(error, "snapshot metadata tree"))
       return footprint
@@ -50,7 +50,7 @@ public struct SnapshotFootprint: Sendable {
     // object kept for one (tree nodes, superblocks, snapshot metadata extensions).
     for (_, list) in history.versions ?? [:] {
       for mapping in list where !mapping.isDeleted && mapping.physicalAddress != 0 {
-        footprint.metadataBlocks.append(mapping.physicalAddress)
+        footprint.metadataBlocks.append(mapping.physicalAddress.rawValue)
       }
     }
     let recorder = AddressSet()  // distinct blocks only: the walks revisit shared nodes once per snapshot
@@ -87,29 +87,29 @@ public struct SnapshotFootprint: Sendable {
         let map = tree.objectMap
         var walker = BTreeWalker(structure: "snapshot fs tree", nodeLimit: nodeLimit) { oid in
           try loads.spend()
-          guard let mapping = map.lookup(oid) else {
+          guard let mapping = map.lookup(ObjectID(oid)) else {
             throw ParseError(.invalid("snapshot fs tree node oid \(oid) is not in the volume object map at xid "
                                       + "\(snapshot.transactionID)"), in: "omap", at: nil)
           }
           if mapping.isEncrypted {
             throw FileSystemTree.encryptedMetadata(
-              at: Int(clamping: mapping.physicalAddress &* blockSize))
+              at: Int(clamping: mapping.physicalAddress.rawValue &* blockSize))
           }
           let block = try container.block(mapping.physicalAddress)
-          if verified.insert(mapping.physicalAddress) {
+          if verified.insert(mapping.physicalAddress.rawValue) {
             do {
               try block.verifyObjectChecksum(structure: "snapshot fs tree")
             } catch {
-              verified.remove(mapping.physicalAddress)
+              verified.remove(mapping.physicalAddress.rawValue)
               throw error
             }
           }
-          _ = recorder.insert(mapping.physicalAddress)
+          _ = recorder.insert(mapping.physicalAddress.rawValue)
           return block
         }
         walker.verifyChecksums = false  // verified above, once per block
         var leafIsNew = false
-        try walker.walk(root: tree.volume.rootTreeOID) { node, index in
+        try walker.walk(root: tree.volume.rootTreeOID.rawValue) { node, index in
           if index == 0 { leafIsNew = seenLeaves.insert(UInt64(node.bytes.base) / blockSize).inserted }
           guard leafIsNew else { return }
           let entry = node.entries[index]
@@ -122,13 +122,14 @@ public struct SnapshotFootprint: Sendable {
                              in: "j_file_extent_val_t", at: node.bytes.absolute(value.lowerBound))
           }
           let blocks = (extent.length + blockSize - 1) / blockSize
-          guard extent.physicalBlock < blockCount, blocks <= blockCount - extent.physicalBlock else {
-            throw ParseError(.valueOutOfRange(field: "phys_block_num + len", value: extent.physicalBlock),
+          let first = extent.physicalBlock.rawValue
+          guard first < blockCount, blocks <= blockCount - first else {
+            throw ParseError(.valueOutOfRange(field: "phys_block_num + len", value: first),
                              in: "j_file_extent_val_t", at: node.bytes.absolute(value.lowerBound + 8))
           }
           let encrypted = onekey || extent.cryptoID != 0
-          if seenRuns.insert([extent.physicalBlock, blocks, encrypted ? 1 : 0]).inserted {
-            footprint.dataRuns.append((extent.physicalBlock, blocks, encrypted))
+          if seenRuns.insert([first, blocks, encrypted ? 1 : 0]).inserted {
+            footprint.dataRuns.append((first, blocks, encrypted))
           }
         }
         footprint.snapshotsWalked += 1

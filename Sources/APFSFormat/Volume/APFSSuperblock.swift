@@ -19,8 +19,8 @@ public struct APFSSuperblock: Sendable, Equatable {
   public var rootTreeType: UInt32  // apfs_root_tree_type
   public var extentRefTreeType: UInt32  // apfs_extentref_tree_type
   public var snapshotMetaTreeType: UInt32  // apfs_snap_meta_tree_type
-  public var objectMapOID: UInt64  // apfs_omap_oid (physical)
-  public var rootTreeOID: UInt64  // apfs_root_tree_oid (virtual)
+  public var objectMapOID: PhysicalBlock  // apfs_omap_oid (a physical object: its oid is its block)
+  public var rootTreeOID: ObjectID  // apfs_root_tree_oid (virtual)
   public var extentRefTreeOID: UInt64  // apfs_extentref_tree_oid
   public var snapshotMetaTreeOID: UInt64  // apfs_snap_meta_tree_oid
   public var nextObjectID: UInt64  // apfs_next_obj_id
@@ -60,8 +60,8 @@ public struct APFSSuperblock: Sendable, Equatable {
     rootTreeType = try reader.u32(0x74)
     extentRefTreeType = try reader.u32(0x78)
     snapshotMetaTreeType = try reader.u32(0x7C)
-    objectMapOID = try reader.u64(0x80)
-    rootTreeOID = try reader.u64(0x88)
+    objectMapOID = PhysicalBlock(try reader.u64(0x80))
+    rootTreeOID = ObjectID(try reader.u64(0x88))
     extentRefTreeOID = try reader.u64(0x90)
     snapshotMetaTreeOID = try reader.u64(0x98)
     nextObjectID = try reader.u64(0xB0)

@@ -1,4 +1,5 @@
 import DiskImage
+import Evidence
 import Foundation
 import IPSWFormat
 import ReportModel
@@ -18,7 +19,8 @@ extension IPSWReport {
       var root = try ipsw.openRootFilesystem()
       if case .aea? = root, let entry = ipsw.rootFilesystemEntry {
         do {
-          root = try DiskImageDetector.open(AEASource(try AEAArchive.open(try ipsw.source(for: entry), symmetricKey: aeaKey)))
+          root = try DiskImageDetector.open(
+            AEASource(try AEAArchive.open(try ipsw.source(for: entry), symmetricKey: aeaKey), cache: .shared), cache: .shared)
         } catch let failure as AEAArchive.Failure {
           throw RootFilesystemFailure(description: "\(entry.name): \(failure.description)")
         }

@@ -44,7 +44,7 @@ extension StatReport {
       },
       extents: extents.map {
         .init(
-          logicalAddress: $0.logicalAddress, length: $0.length, physicalBlock: $0.isSparse ? nil : $0.physicalBlock,
+          logicalAddress: $0.logicalAddress, length: $0.length, physicalBlock: $0.isSparse ? nil : $0.physicalBlock.rawValue,
           cryptoID: $0.cryptoID)
       },
       cryptoStates: states,

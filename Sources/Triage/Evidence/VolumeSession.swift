@@ -1,4 +1,5 @@
 import APFSFormat
+import Evidence
 import ImageAccess
 
 /// An image opened down to one volume's file-system tree (live, or one snapshot's), for `ringo ls`, `stat`, `cat`.

@@ -1,5 +1,6 @@
 import APFSFormat
 import BlockScan
+import Evidence
 import IPSWFormat
 import ImageAccess
 
@@ -20,6 +21,11 @@ public struct TriageFacts: Sendable {
   public var contentScan: ScanResult?
   /// Where structure and content disagree, when both maps exist.
   public var mapComparison: MapComparison?
+  /// EWF acquisition facts and verification, for an E01 evidence.
+  public var ewf: EWFVerification? = nil
+  /// Set when the evidence itself is damaged (a segment missing or truncated, a chunk whose checksum fails, media
+  /// that no longer matches the acquisition hash): the verdict is `damaged` whatever the container says.
+  public var evidenceDamage: ParseError? = nil
   /// The IPSW the device was updating to (`--ipsw`), its space estimate and kernelcache facts.
   public var ipsw: IPSWFacts?
   /// Key facts per encrypted volume index (ONEKEY: keyring and unlock outcome).
@@ -100,6 +106,8 @@ public struct TriageOptions: Sendable {
   public var credential: Credential? = nil
   /// Key of an Apple Encrypted Archive evidence (`--aea-key`; never rendered).
   public var aeaKey: [UInt8]? = nil
+  /// Bytes read by the whole-evidence passes (hash, E01 media digests), for a progress line; `nil`: not counted.
+  public var progress: ByteProgress? = nil
   public init() {}
 }
 

@@ -12,6 +12,7 @@ struct EnglishCatalogue: Catalogue {
       "No readable file-system structure: the image is encrypted as a whole and cannot be read off the device."
     case .noContainer: "No APFS container was found in this file."
     case .noUsableCheckpoint: "An APFS container is present but none of its checkpoints can be used."
+    case .evidenceDamaged: "The evidence itself is damaged: part of the acquired media cannot be read as it was acquired."
     case .treeUnwalkable:
       "An APFS container is present, but a volume's file-system tree is broken: its files cannot be listed or "
         + "extracted through the file system as it stands."
@@ -149,6 +150,8 @@ struct EnglishCatalogue: Catalogue {
           ? "None of its records could be read."
           : "The walk stopped after \(f.recordsRead) records and \(f.filesWalked) files; what lies past that point "
             + "cannot be listed or extracted through the file system.")
+    case let .evidenceDamaged(format, error):
+      return "The \(format) evidence is damaged: \(error.detail)."
     }
   }
 
@@ -160,6 +163,8 @@ struct EnglishCatalogue: Catalogue {
     case .keepOriginal:
       "Keep the original image unchanged; structural repair or carving may recover parts, but nothing is "
         + "readable through the file system as it stands."
+    case .findSegments:
+      "Find the missing or intact segment files (or acquire again) before relying on anything read from this copy."
     case .repairTree:
       "Keep the original image unchanged; files in the part of the tree walked before the error may be "
         + "extracted, the rest needs structural repair of the tree or carving."

@@ -11,6 +11,7 @@ struct JapaneseCatalogue: Catalogue {
     case .wholeImageEncrypted: "読める構造がありません。イメージ全体が暗号化されており、端末の外では読めません。"
     case .noContainer: "このファイルには APFS コンテナが見つかりませんでした。"
     case .noUsableCheckpoint: "APFS コンテナは存在しますが、使用できるチェックポイントがありません。"
+    case .evidenceDamaged: "証拠ファイル自体が損傷しています。取得したメディアの一部を取得時のとおりに読めません。"
     case .treeUnwalkable:
       "APFS コンテナは存在しますが、ボリュームのファイルシステムツリーが壊れています。現状ではファイルシステム経由で"
         + "ファイルを一覧したり取り出したりすることはできません。"
@@ -152,6 +153,8 @@ struct JapaneseCatalogue: Catalogue {
           ? "レコードを 1 件も読めませんでした。"
           : "レコード \(f.recordsRead) 件、ファイル \(f.filesWalked) 個まででたどれなくなりました。"
             + "それ以降の部分はファイルシステム経由で一覧も取り出しもできません。")
+    case let .evidenceDamaged(format, error):
+      return "\(format) 形式の証拠ファイルが損傷しています（\(self.error(error))）。"
     }
   }
 
@@ -163,6 +166,8 @@ struct JapaneseCatalogue: Catalogue {
     case .keepOriginal:
       "元のイメージは変更せずに保全してください。構造の修復やカービングで一部を取り出せる可能性はありますが、"
         + "現状ではファイルシステム経由で読めるものはありません。"
+    case .findSegments:
+      "このコピーから読んだ内容に頼る前に、欠けている、または無傷のセグメントファイルを探すか、再取得してください。"
     case .repairTree:
       "元のイメージは変更せずに保全してください。エラーの前までにたどれた部分のファイルは取り出せる可能性が"
         + "ありますが、残りにはツリーの構造修復かカービングが必要です。"

@@ -31,6 +31,7 @@ public enum Summary: String, Sendable, CaseIterable {
   case noContainer = "no-container"
   case noUsableCheckpoint = "no-usable-checkpoint"
   case treeUnwalkable = "tree-unwalkable"
+  case evidenceDamaged = "evidence-damaged"
   case vendorKeys = "vendor-keys"
   case credentials = "credentials"
   /// The supplied credentials unlocked every encrypted user-data volume.
@@ -45,6 +46,7 @@ public enum Summary: String, Sendable, CaseIterable {
 public enum Advice: String, Sendable, CaseIterable {
   case checkImage = "check-image"
   case keepOriginal = "keep-original"
+  case findSegments = "find-segments"
   case repairTree = "repair-tree"
   case updateNotRestore = "update-not-restore"
   case doNotRestore = "do-not-restore"
@@ -267,6 +269,8 @@ public enum Reason: Sendable, Equatable {
   case notEncryptedUnwalked(volumes: [VolumeFigures])
   /// A volume's file-system tree could not be walked (to the end).
   case treeUnwalkable(TreeFailure)
+  /// The evidence itself is damaged: a segment missing or truncated, a chunk whose checksum fails.
+  case evidenceDamaged(format: String, error: ErrorFigures)
 
   public var code: ReasonCode {
     switch self {
@@ -292,6 +296,7 @@ public enum Reason: Sendable, Equatable {
     case .notEncrypted: .notEncrypted
     case .notEncryptedUnwalked: .notEncryptedUnwalked
     case .treeUnwalkable: .treeUnwalkable
+    case .evidenceDamaged: .evidenceDamaged
     }
   }
 
@@ -323,4 +328,5 @@ public enum ReasonCode: String, Sendable, CaseIterable {
   case notEncrypted = "not-encrypted"
   case notEncryptedUnwalked = "not-encrypted-unwalked"
   case treeUnwalkable = "tree-unwalkable"
+  case evidenceDamaged = "evidence-damaged"
 }

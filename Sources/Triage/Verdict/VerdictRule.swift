@@ -10,6 +10,9 @@ public struct VerdictInput: Sendable, Equatable {
     case damaged(blockZero: BlockZeroFigures?, attempts: [AttemptFigures], lastError: ErrorFigures)
     /// A usable container.
     case container(Container)
+    /// The evidence itself is damaged (a segment missing or truncated, a chunk whose checksum fails, media that no
+    /// longer matches its acquisition hash), whatever the container says.
+    case evidenceDamaged(format: String, error: ErrorFigures)
 
     public static func == (a: Evidence, b: Evidence) -> Bool {
       switch (a, b) {
@@ -17,6 +20,7 @@ public struct VerdictInput: Sendable, Equatable {
         f1 == f2 && e1 == e2 && w1?.encryptedFraction == w2?.encryptedFraction && w1?.nonZeroBytes == w2?.nonZeroBytes
       case let (.damaged(b1, a1, e1), .damaged(b2, a2, e2)): b1 == b2 && a1 == a2 && e1 == e2
       case let (.container(c1), .container(c2)): c1 == c2
+      case let (.evidenceDamaged(f1, e1), .evidenceDamaged(f2, e2)): f1 == f2 && e1 == e2
       default: false
       }
     }
@@ -71,6 +75,8 @@ public struct VerdictInput: Sendable, Equatable {
 
 /// Decides the verdict class, its summary, the reasons (each with the figures it rests on) and the advice.
 ///
+/// - `damaged` first when the evidence itself is damaged (a missing or truncated segment, an E01 chunk whose checksum
+///   fails, media that no longer matches its acquisition hash).
 /// - `not-apfs`: no container superblock at offset 0 or in a GPT APFS partition.
 /// - `damaged`: a container superblock exists but no checkpoint verifies; or a volume's file-system tree cannot be
 ///   walked to the end (a loop, an extent past the container ...), unless the user's data is per-file encrypted
@@ -107,6 +113,9 @@ public enum VerdictRule {
         .damaged, .noUsableCheckpoint,
         reasons: [.noUsableCheckpoint(blockZero: blockZero, attempts: attempts, lastError: lastError)],
         advice: [.keepOriginal])
+    case let .evidenceDamaged(format, error):
+      return Decision(.damaged, .evidenceDamaged, reasons: [.evidenceDamaged(format: format, error: error)],
+                      advice: [.findSegments])
     case let .container(c):
       container = c
     }
@@ -222,6 +231,9 @@ extension VerdictInput {
               .map(KeyFigures.init))
         },
         treeFailures: facts.treeFailures, treesWalked: facts.options.walkTrees))
+    }
+    if let damage = facts.evidenceDamage {
+      evidence = .evidenceDamaged(format: facts.evidence.format.rawValue, error: ErrorFigures(damage))
     }
   }
 }

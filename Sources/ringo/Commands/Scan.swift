@@ -1,5 +1,6 @@
 import ArgumentParser
 import BlockScan
+import Evidence
 import Foundation
 import ImageAccess
 import ReportModel
@@ -52,10 +53,13 @@ extension Ringo {
 
     func run() throws {
       if let message = CPUFeatures.unsupportedBuildMessage { throw ValidationError(message) }
-      let mapped: MappedImage
+      // The media the evidence holds: the file itself, or the disk inside an E01 or split raw set.
+      let media: any ByteSource
       do {
-        mapped = try MappedImage(path: image)
-      } catch {
+        let evidence = try OpenedEvidence.open(path: image)
+        if let damage = evidence.evidenceDamage { throw ValidationError("\(image): \(damage)") }
+        media = evidence.media ?? evidence.stored
+      } catch let error as ImageError {
         throw EvidenceUnreadable(underlying: error)
       }
       var options = ScanOptions()
@@ -64,7 +68,7 @@ extension Ringo {
       options.useRunContext = !isolatedBlocks
       let scanner = try ContentScanner(options: options)
       let start = DispatchTime.now().uptimeNanoseconds
-      let result = scanner.scan(mapped)
+      let result = (media as? MappedImage).map { scanner.scan($0) } ?? scanner.scan(source: media)
       let seconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
       let report = ScanReport(result, path: image, seconds: seconds, barWidth: width, toolVersion: RingoVersion.string)
       try OutputPolicy.write(try report.rendered(as: format, in: language.language), to: nil)

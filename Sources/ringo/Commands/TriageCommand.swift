@@ -10,7 +10,8 @@ struct TriageCommand: ParsableCommand {
     commandName: "triage",
     abstract: "Triage an image: container, volumes, free space, encryption, findings and a verdict.",
     discussion: """
-      IMAGE is a raw APFS container or a GPT disk image holding an APFS partition. It is opened read-only and \
+      IMAGE is a raw APFS container, a GPT disk image holding an APFS partition or a DMG of either, also stored \
+      as an E01 set (give x.E01) or a split raw set (give x.001, x.000 or x.aa). It is opened read-only and \
       never modified; nothing is written beside it. The verdict is one of: recoverable, \
       recoverable-with-credentials, recoverable-on-original-device, unrecoverable-without-vendor, not-apfs, damaged.
 
@@ -26,7 +27,7 @@ struct TriageCommand: ParsableCommand {
       """
   )
 
-  @Argument(help: "The evidence image (raw APFS container or GPT disk image).")
+  @Argument(help: "The evidence image (raw APFS container, GPT disk image, DMG, E01 set or split raw set).")
   var image: String
 
   @Option(name: .shortAndLong, help: "Output format: text, json or markdown.")
@@ -57,6 +58,11 @@ struct TriageCommand: ParsableCommand {
 
   @OptionGroup(title: "Apple Encrypted Archives (X.dmg.aea: triaged in memory, nothing decrypted is written)")
   var aea: AEAKeyOptions
+  @Option(help: "Progress on standard error: auto (a line, only when it is a terminal), json (one line a second), none.")
+  var progress: ProgressLine.Mode = .auto
+
+  @Flag(help: "Print no progress.")
+  var quiet = false
 
   @Option(help: "The IPSW the device tried to install: adds the update's space need and its kernel facts.")
   var ipsw: String?
@@ -99,8 +105,13 @@ struct TriageCommand: ParsableCommand {
     if let minFree, let parsed = MinFreeThreshold(parsing: minFree) { options.minFree = parsed }
     options.credential = try credentials.credential()
     options.aeaKey = try aea.key()
+    let counter = ByteProgress()
+    let line = ProgressLine(mode: progress, quiet: quiet, language: options.language, progress: counter)
+    if line != nil { options.progress = counter }
+    line?.begin()
     let report: TriageReport
     do {
+      defer { line?.end() }
       report = try Triage.run(path: image, options: options, toolVersion: RingoVersion.string)
     } catch {
       throw EvidenceUnreadable(underlying: error)

@@ -6,7 +6,7 @@ import Triage
 
 /// The image and volume that `ls`, `stat` and `cat` read.
 struct VolumeOptions: ParsableArguments {
-  @Argument(help: "The evidence image (raw APFS container, GPT disk image or DMG).")
+  @Argument(help: "The evidence image (raw APFS container, GPT disk image, DMG, E01 set or split raw set).")
   var image: String
 
   @Option(help: "The volume to read, by name (default: the user-data volume, else the first).")

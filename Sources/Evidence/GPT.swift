@@ -13,8 +13,33 @@ public struct GPT: Sendable {
     public var firstLBA: UInt64  // StartingLBA
     public var lastLBA: UInt64  // EndingLBA (inclusive)
     public var name: String  // PartitionName (UTF-16LE)
+    /// Absolute offset of this entry in the disk, where an error about it is located.
+    public var entryOffset: Int = 0
 
     public var isAPFS: Bool { typeGUID == GPT.apfsPartitionType }
+
+    /// The partition's bytes in the disk: `StartingLBA × sectorSize ..< (EndingLBA + 1) × sectorSize`, computed
+    /// with checked arithmetic.
+    ///
+    /// - Throws: ``ParseError`` `.arithmeticOverflow` when a product or sum leaves `Int`, `.valueOutOfRange` when
+    ///   the partition ends before it starts; both located at the entry.
+    public func byteRange(sectorSize: Int) throws(ParseError) -> Range<Int> {
+      guard lastLBA >= firstLBA else {
+        throw ParseError(.valueOutOfRange(field: "EndingLBA", value: lastLBA), in: "gpt_entry \(index)", at: entryOffset + 40)
+      }
+      let size = UInt64(sectorSize)
+      let (start, startOverflow) = firstLBA.multipliedReportingOverflow(by: size)
+      guard !startOverflow, start <= UInt64(Int.max) else {
+        throw ParseError(.arithmeticOverflow(field: "StartingLBA × sector size"), in: "gpt_entry \(index)", at: entryOffset + 32)
+      }
+      let (sectors, countOverflow) = (lastLBA - firstLBA).addingReportingOverflow(1)  // lastLBA >= firstLBA
+      let (length, lengthOverflow) = sectors.multipliedReportingOverflow(by: size)
+      let (end, endOverflow) = start.addingReportingOverflow(length)
+      guard !countOverflow, !lengthOverflow, !endOverflow, end <= UInt64(Int.max) else {
+        throw ParseError(.arithmeticOverflow(field: "EndingLBA × sector size"), in: "gpt_entry \(index)", at: entryOffset + 40)
+      }
+      return Int(start)..<Int(end)
+    }
   }
 
   public static let apfsPartitionType = "7C3457EF-0000-11AA-AA11-00306543ECAC"
@@ -96,7 +121,7 @@ public struct GPT: Sendable {
       found.append(Partition(
         index: index, typeGUID: Self.guidString(type), uniqueGUID: Self.guidString(try array.bytes(at + 16, 16)),
         firstLBA: try array.u64(at + 32), lastLBA: try array.u64(at + 40),
-        name: String(decoding: nameUnits, as: UTF16.self)))
+        name: String(decoding: nameUnits, as: UTF16.self), entryOffset: Int(arrayOffset) + at))
     }
     partitions = found
     self.problems = problems
