@@ -134,6 +134,13 @@ public struct OpenedEvidence: Sendable {
     path: String, format: Format?, stored: any ByteSource, media: any ByteSource, segments: [SegmentFile]?,
     aeaKey: [UInt8]? = nil
   ) -> OpenedEvidence {
+    // An AEA archive is decoded before the wrapper detection, which only describes it (and whose header parser
+    // refuses some signed archives the decoder reads).
+    if media.byteCount >= 12, (try? media.read(0..<4)) == Array("AEA1".utf8),
+      let decoded = openAEA(path: path, stored: stored, media: media, segments: segments, key: aeaKey)
+    {
+      return decoded
+    }
     var opened: OpenedEvidence
     do {
       switch try DiskImageDetector.open(media, cache: .shared) {
@@ -149,9 +156,6 @@ public struct OpenedEvidence: Sendable {
         opened.encryptedWrapper = "encrypted disk image (encrcdsa v\(header.version), AES-\(header.keyBits)); "
           + "the password or key must come from the user"
       case let .aea(header):
-        if let decoded = openAEA(path: path, stored: stored, media: media, segments: segments, key: aeaKey) {
-          return decoded
-        }
         opened = OpenedEvidence(
           path: path, format: format ?? .unknown, stored: stored, media: media, apfsSource: nil, apfsOffset: nil,
           partitions: [], problems: [])

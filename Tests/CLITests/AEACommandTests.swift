@@ -41,6 +41,25 @@ import Testing
     #expect(!wrapped.stdout.contains(key) && !wrapped.stderr.contains(key))
   }
 
+  /// Without a key the archive is reported as an encrypted wrapper; with a wrong key the report names the AEA root
+  /// header and its offset (evidence format `aea`); neither is a crash or an unreadable-evidence exit.
+  @Test func triageWithoutOrWithAWrongKeyReportsTheArchive() throws {
+    let folder = try Self.made()
+    let archive = folder + "/apfs-dmg.aea"
+    let none = try UnlockCommandTests.run(["triage", "--no-hash", "--format", "json", archive])
+    #expect(none.status == 0, "\(none.stderr)")
+    let a = try #require(try JSONSerialization.jsonObject(with: Data(none.stdout.utf8)) as? [String: Any])
+    #expect((a["verdict"] as? [String: Any])?["class"] as? String == "not-apfs")
+    let wrongKey = Data((0..<32).map { UInt8($0) }).base64EncodedString()
+    let wrong = try UnlockCommandTests.run(["triage", "--no-hash", "--format", "json", "--aea-key", wrongKey, archive])
+    #expect(wrong.status == 0, "\(wrong.stderr)")
+    let b = try #require(try JSONSerialization.jsonObject(with: Data(wrong.stdout.utf8)) as? [String: Any])
+    #expect((b["evidence"] as? [String: Any])?["format"] as? String == "aea")
+    let errors = (b["errors"] as? [[String: Any]]) ?? []
+    #expect(errors.contains { ($0["message"] as? String)?.contains("AEA root header") == true && $0["offset"] is Int })
+    #expect(!wrong.stdout.contains(wrongKey) && !wrong.stderr.contains(wrongKey))
+  }
+
   @Test func extractWritesThePayloadAndAWrongKeyLeavesNothing() throws {
     let folder = try Self.made()
     let out = try UnlockCommandTests.directory() + "/out"

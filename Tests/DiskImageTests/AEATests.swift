@@ -32,6 +32,18 @@ import Testing
     #expect(plain.starts(with: Array("AA01".utf8)))
   }
 
+  /// AEASource keeps decoded segments in the ChunkCache it is given, within its bound, and reads the same bytes back.
+  @Test func sourceKeepsSegmentsInTheGivenChunkCache() throws {
+    let image = try MappedImage(path: try RealImages.fixture("aea/contactVerificationTest.shortcut"))
+    let cache = ChunkCache(capacityBytes: 1 << 20)
+    let source = AEASource(try AEAArchive.open(image, symmetricKey: nil), cache: cache)
+    #expect(cache.heldBytes == 0)
+    let first = try source.read(0..<source.byteCount)
+    #expect(Self.sha256(first) == "d1b1989c7d3f8a1fccf78dca5ff7582524cecc0d5df09750ea00bc64563f273b")
+    #expect(cache.heldBytes > 0 && cache.heldBytes <= cache.capacityBytes)
+    #expect(try source.read(100..<4196) == Array(first[100..<4196]))
+  }
+
   @Test func tamperedProfileZeroSegmentIsLocated() throws {
     let path = try RealImages.fixture("aea/contactVerificationTest.shortcut")
     var bytes = try MappedImage(path: path).read(0..<(try MappedImage(path: path).byteCount))
