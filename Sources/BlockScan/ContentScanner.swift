@@ -36,8 +36,30 @@ public struct ScanOptions: Sendable, Equatable {
   /// How far (bytes from the signature's block) a compressed-format signature marks its run `compressed`. Bounded
   /// so that a chance match inside ciphertext cannot relabel the rest of a whole encrypted image.
   public var maximumSignatureCarry = 64 << 20
+  /// ``ScanMode/exact`` (the default, and what reports use) or ``ScanMode/twoStage``.
+  public var mode = ScanMode.exact
+  /// Two-stage mode: bytes at the start of a block whose histogram stands for the block in stage one.
+  public var stageOneSampleBytes = 1024
+  /// Two-stage mode: a group of high-entropy blocks whose sampled chi-square lies between this and
+  /// ``ContentPolicy/randomChiSquareLimit`` is re-measured on all its bytes (stage two). 255 + 2·√510 ≈ 300: about
+  /// 2.5 % of groups of random data.
+  public var stageTwoChiSquareFloor = 255.0 + 2 * (510.0).squareRoot()
 
   public init() {}
+}
+
+/// How blocks that are neither zero, text nor an APFS object are measured.
+public enum ScanMode: String, Sendable, CaseIterable {
+  /// The 256-bin histogram, entropy and chi-square of every byte of every such block.
+  case exact
+  /// Stage one takes the histogram of the first ``ScanOptions/stageOneSampleBytes`` of a block: a sample that is
+  /// clearly high-entropy decides the block (its chi-square and its run group's summed chi-square are those of the
+  /// samples, a group holding 4× as many blocks so that it sums as many bytes as an exact group; the strip gets the
+  /// sample's entropy corrected for the smaller sample). Everything else, and every group
+  /// whose sampled chi-square lies near the random limit, goes to stage two: the exact histogram of every byte.
+  /// Zero, text and APFS-object blocks are decided as in exact mode (they already need no histogram). Faster on
+  /// high-entropy data; weakly biased compressed data can be called encrypted more often (README: confusion matrix).
+  case twoStage = "two-stage"
 }
 
 /// The content scanner: walks the image in windows, classifies every block, merges runs.
@@ -84,6 +106,31 @@ public struct ContentScanner: Sendable {
     let (window, overflow) = blocks.multipliedReportingOverflow(by: o.blockSize)
     o.windowSize = overflow ? o.blockSize : window
     self.options = o
+  }
+
+  /// For a first look at a huge image: one window-sized range in every `every` windows (all of the image when
+  /// `every` is 1). Which window of each stretch of `every` is taken comes from a fixed hash of the stretch's index,
+  /// so the sample is the same on every run but does not alias with structure that repeats every few windows. Pass
+  /// the result as `ranges` to ``scan(_:ranges:)``.
+  public static func sampledRanges(byteCount: Int, window: Int, every: Int) -> [Range<Int>] {
+    guard byteCount > 0, window > 0 else { return [] }
+    guard every > 1 else { return [0..<byteCount] }
+    let (stride, overflow) = window.multipliedReportingOverflow(by: every)
+    guard !overflow else { return [0..<min(window, byteCount)] }
+    var out: [Range<Int>] = []
+    var index: UInt64 = 0
+    for start in Swift.stride(from: 0, to: byteCount, by: stride) {
+      // splitmix64 of the stretch index
+      var z = index &* 0x9E37_79B9_7F4A_7C15 &+ 0x9E37_79B9_7F4A_7C15
+      z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+      z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+      z ^= z >> 31
+      index &+= 1
+      let lower = start + Int(z % UInt64(every)) * window
+      guard lower < byteCount else { continue }
+      out.append(lower..<min(lower + window, byteCount))
+    }
+    return out
   }
 
   /// The thread count used when ``ScanOptions/threads`` is 0.

@@ -24,7 +24,23 @@ struct WindowClassifier {
     var length: Int
     var entropy: Double
     var compressed: Bool  // decided compressed on its own or by a signature carried from earlier in the run
+    var forced: Bool  // compressed by a signature (its own or carried), whatever its histogram
+    var sampled: Bool  // measured by stage one only (two-stage mode)
   }
+
+  /// The window's bytes while ``classify(_:)`` runs (stage two re-reads a group's blocks from them).
+  var windowBytes: UnsafeRawBufferPointer? = nil
+  /// The pending group holds blocks measured by stage one only.
+  var groupSampled = false
+  /// Two-stage mode: stage one applies to full blocks at least four times the sample.
+  let stageOne: Bool
+  /// Lowest sample entropy that stage one accepts as clearly high-entropy, and the shift from the sample's expected
+  /// random entropy to the block's.
+  let stageOneEntropyFloor: Double
+  let stageOneEntropyShift: Double
+  /// Blocks per run group: ``ScanOptions/aggregateBlocks``, times blockSize / sample in two-stage mode, so a group
+  /// of samples holds as many measured bytes (64 KiB) as an exact group and its chi-square has the same power.
+  let groupBlocks: Int
 
   var pending: [Pending] = []
   var groupBytes = 0
@@ -68,12 +84,27 @@ struct WindowClassifier {
     textBytes = [Int](repeating: 0, count: bins)
     textSampleBytes = [Int](repeating: 0, count: bins)
     textSampleSums = [Double](repeating: 0, count: bins)
-    pending.reserveCapacity(options.aggregateBlocks)
     aggregate.initialize(repeating: 0)
+    let sample = options.stageOneSampleBytes
+    stageOne = options.mode == .twoStage && sample >= options.policy.minimumStatisticalBytes
+      && options.blockSize >= 4 * sample
+    // A random sample of 1 KiB has entropy 7.82 ± 0.02; the floor sits a little above the exact test's margin, so
+    // a sample near it goes to stage two.
+    stageOneEntropyFloor = options.policy.highEntropyMinimum(byteCount: sample) + 0.1
+    stageOneEntropyShift = BlockStats.expectedRandomEntropy(byteCount: options.blockSize)
+      - BlockStats.expectedRandomEntropy(byteCount: sample)
+    groupBlocks = stageOne ? options.aggregateBlocks * (options.blockSize / sample) : options.aggregateBlocks
+    pending.reserveCapacity(groupBlocks)
   }
 
   /// Classifies the window's bytes (called once, with the whole window mapped).
   mutating func classify(_ bytes: UnsafeRawBufferPointer) {
+    windowBytes = bytes
+    defer {
+      // The bytes are unmapped after this call: settle the open group's stage two while they are still there.
+      if groupSampled { stageTwoIfAmbiguous() }
+      windowBytes = nil
+    }
     let blockSize = options.blockSize
     let policy = options.policy
     var start = 0
@@ -115,6 +146,25 @@ struct WindowClassifier {
         emit(.text, offset: offset, length: length, entropy: entropy)
         continue
       }
+      if stageOne, length == blockSize {
+        let sample = UnsafeRawBufferPointer(rebasing: block[0..<options.stageOneSampleBytes])
+        BlockKernels.sampleHistogram(sample, into: scratch)
+        let sampled = BlockStats(histogram: UnsafeBufferPointer(scratch), byteCount: sample.count)
+        if sampled.entropy >= stageOneEntropyFloor {
+          let signature = CompressedSignature.match(block)
+          let compressed = signature != nil || sampled.chiSquare > randomLimit
+          let entropy = min(8, sampled.entropy + stageOneEntropyShift)
+          guard options.useRunContext else {
+            closeRun()
+            emit(compressed ? .compressed : .encrypted, offset: offset, length: length, entropy: entropy)
+            continue
+          }
+          join(
+            offset: offset, length: length, entropy: entropy, compressed: compressed, signature: signature,
+            sampled: true, measuredBytes: sample.count)
+          continue
+        }
+      }
       let stats = BlockStats(of: block, scratch: scratch)
       if stats.entropy == 0 { result.fillBytes += length }  // one repeated non-zero byte, e.g. erased flash (0xFF)
       let signature = CompressedSignature.match(block)
@@ -124,23 +174,69 @@ struct WindowClassifier {
         emit(Self.regionClass(verdict), offset: offset, length: length, entropy: stats.entropy)
         continue
       }
-      // A high-entropy block: join (or start) the run and the current group.
-      if !inRun {
-        inRun = true
-        carryOrigin = nil
-        previousGroupBiased = nil
-        if offset == job.range.lowerBound { leadingRunOpen = true }
-      }
-      if let signature, signature.carriesOverRun { carryOrigin = offset }
-      let carried = carryOrigin.map { offset - $0 < options.maximumSignatureCarry } ?? false
       let verdict = policy.verdict(for: stats, startsWithCompressedSignature: signature != nil)
-      pending.append(
-        Pending(
-          offset: offset, length: length, entropy: stats.entropy, compressed: verdict == .compressed || carried))
-      for v in 0..<256 { aggregate[v] &+= UInt64(scratch[v]) }
-      groupBytes += length
-      if pending.count >= options.aggregateBlocks { flushGroup(final: false) }
+      join(
+        offset: offset, length: length, entropy: stats.entropy, compressed: verdict == .compressed,
+        signature: signature, sampled: false, measuredBytes: length)
     }
+  }
+
+  /// Adds a high-entropy block, whose histogram of `measuredBytes` bytes is in the scratch, to the run and the
+  /// current group (starting them if needed).
+  mutating func join(
+    offset: Int, length: Int, entropy: Double, compressed: Bool, signature: CompressedSignature?, sampled: Bool,
+    measuredBytes: Int
+  ) {
+    if !inRun {
+      inRun = true
+      carryOrigin = nil
+      previousGroupBiased = nil
+      if offset == job.range.lowerBound { leadingRunOpen = true }
+    }
+    if let signature, signature.carriesOverRun { carryOrigin = offset }
+    let carried = carryOrigin.map { offset - $0 < options.maximumSignatureCarry } ?? false
+    pending.append(
+      Pending(
+        offset: offset, length: length, entropy: entropy, compressed: compressed || carried,
+        forced: signature != nil || carried, sampled: sampled))
+    for v in 0..<256 { aggregate[v] &+= UInt64(scratch[v]) }
+    groupBytes += measuredBytes
+    if sampled { groupSampled = true }
+    if pending.count >= groupBlocks { flushGroup(final: false) }
+  }
+
+  /// The pending group's summed chi-square.
+  func groupChiSquare() -> Double {
+    var sumSquares: Double = 0
+    for v in 0..<256 {
+      let c = Double(aggregate[v])
+      sumSquares += c * c
+    }
+    let n = Double(groupBytes)
+    return 256.0 * sumSquares / n - n
+  }
+
+  /// Stage two: when the pending group's sampled chi-square is near the random limit, measures every byte of its
+  /// sampled blocks (the window must still be mapped) and re-decides them as exact mode would.
+  mutating func stageTwoIfAmbiguous() {
+    guard groupSampled, let bytes = windowBytes, !pending.isEmpty else { return }
+    let chiSquare = groupChiSquare()
+    guard chiSquare > options.stageTwoChiSquareFloor, chiSquare <= randomLimit else { return }
+    for i in pending.indices where pending[i].sampled {
+      let start = pending[i].offset - job.range.lowerBound
+      let block = UnsafeRawBufferPointer(rebasing: bytes[start..<(start + pending[i].length)])
+      // Only the part stage one did not count is added: the sample's counts are already in the aggregate.
+      let rest = UnsafeRawBufferPointer(rebasing: block[options.stageOneSampleBytes...])
+      BlockKernels.histogram(rest, into: scratch)
+      for v in 0..<256 { aggregate[v] &+= UInt64(scratch[v]) }
+      groupBytes += rest.count
+      let stats = BlockStats(of: block, scratch: scratch)
+      let verdict = options.policy.verdict(for: stats, startsWithCompressedSignature: pending[i].forced)
+      pending[i].entropy = stats.entropy
+      pending[i].compressed = pending[i].forced || verdict == .compressed
+      pending[i].sampled = false
+    }
+    groupSampled = false
   }
 
   static func regionClass(_ verdict: BlockVerdict) -> ContentClass {
@@ -157,13 +253,8 @@ struct WindowClassifier {
   /// group was), encrypted otherwise, except blocks already decided compressed.
   mutating func flushGroup(final: Bool) {
     guard !pending.isEmpty else { return }
-    var sumSquares: Double = 0
-    for v in 0..<256 {
-      let c = Double(aggregate[v])
-      sumSquares += c * c
-    }
-    let n = Double(groupBytes)
-    let chiSquare = 256.0 * sumSquares / n - n
+    stageTwoIfAmbiguous()
+    let chiSquare = groupChiSquare()
     var biased = chiSquare > randomLimit
     if pending.count < 4, let previous = previousGroupBiased { biased = previous }
     for block in pending {
@@ -171,6 +262,7 @@ struct WindowClassifier {
       emit(cls, offset: block.offset, length: block.length, entropy: block.entropy)
     }
     previousGroupBiased = biased
+    groupSampled = false
     pending.removeAll(keepingCapacity: true)
     aggregate.update(repeating: 0)
     groupBytes = 0
@@ -213,6 +305,7 @@ struct WindowClassifier {
       code: "unreadable-window", offset: at, length: missing,
       message: "cannot read \(missing) bytes at offset \(at): \(error); classed unknown")
     pending.removeAll()
+    groupSampled = false
     inRun = false
     leadingRunOpen = false
     if missing > 0 { emit(.unknown, offset: at, length: missing, entropy: 0) }

@@ -13,6 +13,13 @@ public struct ScanReport: Sendable, Codable, Equatable {
   /// Wall-clock seconds of the scan (null when not measured).
   @Nullable public var seconds: Double?
   public var threads: Int
+  /// `exact` (every block's full histogram; what triage reports use) or `two-stage` (a sample decides clearly
+  /// high-entropy blocks).
+  public var mode: String
+  /// With `--sample N`: one window in every N was scanned, and the shares are of the scanned bytes (null: all).
+  @Nullable public var sampleEvery: Int?
+  /// The image's size; `scanned_bytes` is less when sampling.
+  public var imageBytes: Int
   /// Bytes and blocks per content class, in the fixed class order.
   public var classes: [ClassCount]
   /// The terminal entropy bar, one string per line (empty when nothing was scanned).
@@ -26,7 +33,7 @@ public struct ScanReport: Sendable, Codable, Equatable {
 
   public init(
     tool: TriageReport.Tool, path: String, blockSize: Int, scannedBytes: Int, empty: Bool, seconds: Double?,
-    threads: Int, classes: [ClassCount], entropyBar: [String], fillBytes: Int, dataBytes: Int,
+    threads: Int, mode: String = "exact", sampleEvery: Int? = nil, imageBytes: Int? = nil, classes: [ClassCount], entropyBar: [String], fillBytes: Int, dataBytes: Int,
     encryptedFraction: Double, highEntropyFraction: Double, wholeImageEncrypted: Bool,
     errors: [TriageReport.ReportError]
   ) {
@@ -37,6 +44,9 @@ public struct ScanReport: Sendable, Codable, Equatable {
     self.empty = empty
     self.seconds = seconds
     self.threads = threads
+    self.mode = mode
+    self.sampleEvery = sampleEvery
+    self.imageBytes = imageBytes ?? scannedBytes
     self.classes = classes
     self.entropyBar = entropyBar
     self.fillBytes = fillBytes
@@ -49,6 +59,7 @@ public struct ScanReport: Sendable, Codable, Equatable {
 
   enum CodingKeys: String, CodingKey {
     case schema, tool, path, blockSize = "block_size", scannedBytes = "scanned_bytes", empty, seconds, threads
+    case mode, sampleEvery = "sample_every", imageBytes = "image_bytes"
     case classes, entropyBar = "entropy_bar", fillBytes = "fill_bytes", dataBytes = "data_bytes"
     case encryptedFraction = "encrypted_fraction", highEntropyFraction = "high_entropy_fraction"
     case wholeImageEncrypted = "whole_image_encrypted", errors

@@ -33,13 +33,14 @@ struct Options {
   var repeats = 3
   var skipPeers = false
   var threads = 0
+  var mode = ScanMode.exact
 
   init(_ args: [String]) throws {
     var i = 0
     guard args.first == "scan" else {
       throw BenchError(
         description:
-          "usage: ringo-bench scan [--size 1G] [--kind random|zeros|text|mixed] [--dir D] [--peer-bytes 128M] [--binwalk-bytes 16M] [--repeat 3] [--threads N] [--skip-peers] | ringo-bench histogram"
+          "usage: ringo-bench scan [--size 1G] [--kind random|zeros|text|mixed] [--dir D] [--peer-bytes 128M] [--binwalk-bytes 16M] [--repeat 3] [--threads N] [--mode exact|two-stage] [--skip-peers] | ringo-bench histogram"
       )
     }
     i = 1
@@ -58,6 +59,10 @@ struct Options {
       case "--repeat": repeats = max(1, Int(try value()) ?? 3)
       case "--threads": threads = Int(try value()) ?? 0
       case "--skip-peers": skipPeers = true
+      case "--mode":
+        let text = try value()
+        guard let m = ScanMode(rawValue: text) else { throw BenchError(description: "bad mode \(text)") }
+        mode = m
       default: throw BenchError(description: "unknown argument \(args[i])")
       }
       i += 1
@@ -393,8 +398,10 @@ func main() throws {
 
   var single = ScanOptions()
   single.threads = 1
+  single.mode = o.mode
   var all = ScanOptions()
   all.threads = cores
+  all.mode = o.mode
   var lastResult: ScanResult?
   var lastPrefix: ScanResult?
   let scan1 = try best(o.repeats) { lastResult = try ContentScanner(options: single).scan(image) }
@@ -427,6 +434,17 @@ func main() throws {
       pairedScan.median, pairedScan.low, pairedScan.high, cores, pairedThreads.median, pairedThreads.low,
       pairedThreads.high),
   ]
+  if o.mode != .exact {
+    var exact = single
+    exact.mode = .exact
+    let pairedMode = try pairedRatio(pairs, baseline: { lastResult = try ContentScanner(options: exact).scan(image) }) {
+      lastResult = try ContentScanner(options: single).scan(image)
+    }
+    pairedNotes.append(
+      String(
+        format: "paired: classifier 1 thread, %@ mode / exact mode (speed-up) %.2fx (%.2f–%.2f)", o.mode.rawValue,
+        pairedMode.median, pairedMode.low, pairedMode.high))
+  }
 
   var peerNotes: [String] = []
   if !o.skipPeers {
@@ -463,7 +481,7 @@ func main() throws {
   let readLimit = max(gb / read1.wall, gb / readPrefetch1.wall)
   let readLimitCPU = max(gb / read1.cpu, gb / readPrefetch1.cpu)
   print("")
-  print("ringo-bench scan --size \(o.size >> 20)M --kind \(o.kind): \(path)")
+  print("ringo-bench scan --size \(o.size >> 20)M --kind \(o.kind) --mode \(o.mode.rawValue): \(path)")
   print(
     "cores \(cores), AVX2 build \(CPUFeatures.builtForAVX2), CPU AVX2 \(CPUFeatures.hasAVX2), load average before \(loadBefore), after \(loadAverage())"
   )

@@ -24,13 +24,19 @@ run() {  # label, output file, command...
 }
 run "ringo triage --no-hash (census walk)" "$work/triage.json" "$ringo" triage --no-hash --format json "$image"
 run "ringo ls -R /" "$work/ls.txt" "$ringo" ls -R "$image" /
+run "ringo ls -R --format bodyfile /" "$work/body.txt" "$ringo" ls -R --format bodyfile "$image" /
 run "fls -r -p (TSK)" "$work/fls.txt" fls -r -p -P apfs -B "$apsb" "$image"
+run "fls -r -m / (TSK bodyfile)" "$work/flsbody.txt" fls -r -m / -P apfs -B "$apsb" "$image"
 t_triage=$(cat "$work/ringo_triage___no_hash__census_walk_.time")
 t_ls=$(cat "$work/ringo_ls__R__.time")
+t_body=$(cat "$work/ringo_ls__R___format_bodyfile__.time")
 t_fls=$(cat "$work/fls__r__p__TSK_.time")
-awk -v n="$files" -v a="$t_triage" -v b="$t_ls" -v c="$t_fls" 'BEGIN {
-  printf "files/s: triage walk %.0f, ringo ls -R %.0f, fls -r %.0f\n", n / a, n / b, n / c
-  printf "fls time / ringo ls time: %.2f; fls time / triage walk time: %.2f\n", c / b, c / a }'
+t_flsbody=$(cat "$work/fls__r__m____TSK_bodyfile_.time")
+awk -v n="$files" -v a="$t_triage" -v b="$t_ls" -v c="$t_fls" -v d="$t_body" -v e="$t_flsbody" 'BEGIN {
+  m = 0.005  # half the timer resolution (GNU time prints hundredths), so a 0.00 s row gives a bound, not a division by 0
+  printf "files/s: triage walk %.0f, ringo ls -R %.0f, fls -r %.0f\n", n / (a + m), n / (b + m), n / (c + m)
+  printf "fls time / ringo ls time: %.2f; fls time / triage walk time: %.2f; ls time / triage walk time: %.2f\n", c / (b + m), c / (a + m), b / (a + m)
+  printf "fls -m time / ringo ls --format bodyfile time: %.2f\n", e / (d + m) }'
 python3 - "$work/triage.json" <<'PY'
 import json, sys
 v = json.load(open(sys.argv[1]))["container"]["volumes"][0]

@@ -18,24 +18,9 @@ public struct DirectoryRecord: Sendable, Equatable {
     throws(ParseError)
   {
     self.parentID = parentID
-    let k = key.lowerBound
-    let nameStart: Int
-    let nameLength: Int
-    if hashed {
-      let lengthAndHash = try r.u32(k + 8)
-      nameLength = Int(lengthAndHash & 0x3FF)
-      nameHash = lengthAndHash >> 10
-      nameStart = k + 12
-    } else {
-      nameLength = Int(try r.u16(k + 8))
-      nameHash = nil
-      nameStart = k + 10
-    }
-    guard nameStart + nameLength <= key.upperBound else {
-      throw ParseError(.valueOutOfRange(field: "name_len", value: UInt64(nameLength)), in: "j_drec_key_t",
-                       at: r.absolute(k + 8))
-    }
-    var bytes = try r.bytes(nameStart, nameLength)
+    let name = try Self.nameRange(r, key: key, hashed: hashed)
+    nameHash = hashed ? try r.u32(key.lowerBound + 8) >> 10 : nil
+    var bytes = try r.bytes(name.lowerBound, name.count)
     while bytes.last == 0 { bytes.removeLast() }
     nameBytes = bytes
     guard value.count >= 18 else {
@@ -45,5 +30,18 @@ public struct DirectoryRecord: Sendable, Equatable {
     fileID = try r.u64(value.lowerBound)
     dateAdded = try r.u64(value.lowerBound + 8)
     flags = try r.u16(value.lowerBound + 16)
+  }
+
+  /// Where the name (with its NUL) lies in a `j_drec_hashed_key_t` (`hashed`) or `j_drec_key_t` at `key`.
+  static func nameRange(_ r: ByteReader, key: Range<Int>, hashed: Bool) throws(ParseError) -> Range<Int> {
+    let k = key.lowerBound
+    let nameStart = hashed ? k + 12 : k + 10
+    let nameLength = hashed ? Int(try r.u32(k + 8) & 0x3FF) : Int(try r.u16(k + 8))
+    guard nameStart + nameLength <= key.upperBound else {
+      throw ParseError(.valueOutOfRange(field: "name_len", value: UInt64(nameLength)), in: "j_drec_key_t",
+                       at: r.absolute(k + 8))
+    }
+    try r.check(nameStart, nameLength)
+    return nameStart..<(nameStart + nameLength)
   }
 }

@@ -91,3 +91,22 @@ extension FSKey {
       in: structure, at: offset)
   }
 }
+
+extension BTreeWalker {
+  /// Walks a file-system-style tree (live tree, snapshot metadata tree) in key order, checking that keys ascend, and
+  /// calls `visit(key, node bytes, entry, value)` for every record that has a value.
+  func walkRecords(
+    root: UInt64, structure: String, _ visit: (FSKey, ByteReader, BTreeNode.Entry, Range<Int>) throws -> Void
+  ) throws {
+    var previous: FSKey? = nil
+    try walk(root: root) { node, index in
+      let entry = node.entries[index]
+      let r = node.bytes
+      let key = try FSKey(parsing: r, at: entry.key.lowerBound)
+      try key.checkFollows(previous, in: structure, at: r.absolute(entry.key.lowerBound))
+      previous = key
+      guard let value = entry.value else { return }
+      try visit(key, r, entry, value)
+    }
+  }
+}

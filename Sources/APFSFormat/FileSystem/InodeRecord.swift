@@ -24,7 +24,9 @@ public struct InodeRecord: Sendable, Equatable {
   public var kind: FileKind { FileKind(mode: mode) }
   public var isCompressed: Bool { bsdFlags & 0x20 != 0 }
 
-  public init(objectID: UInt64, parsing r: ByteReader, value: Range<Int>) throws(ParseError) {
+  /// - Parameter readName: parse `INO_EXT_TYPE_NAME` (a listing of a whole tree skips it: its names come from the
+  ///   directory records, and a `String` per inode is most of the parse's cost).
+  public init(objectID: UInt64, parsing r: ByteReader, value: Range<Int>, readName: Bool = true) throws(ParseError) {
     let v = value.lowerBound
     guard value.count >= 92 else {
       throw ParseError(.truncated(needed: 92, available: value.count), in: "j_inode_val_t", at: r.absolute(v))
@@ -50,7 +52,7 @@ public struct InodeRecord: Sendable, Equatable {
     if value.count > 92 {
       for field in try ExtendedFields.parse(r, range: (v + 92)..<value.upperBound) {
         switch field.type {
-        case 4:  // INO_EXT_TYPE_NAME
+        case 4 where readName:  // INO_EXT_TYPE_NAME
           name = try r.cString(field.data.lowerBound, maxLength: field.data.count)
         case 8:  // INO_EXT_TYPE_DSTREAM
           dataStream = try DataStream(parsing: r, at: field.data.lowerBound, length: field.data.count)

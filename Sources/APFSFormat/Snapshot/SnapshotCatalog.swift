@@ -41,15 +41,8 @@ public struct SnapshotCatalog: Sendable {
     }
     var found: [SnapshotMetadata] = []
     var foundNames: [SnapshotNameRecord] = []
-    var previous: FSKey? = nil
     defer { nodeAddresses = recorder.addresses }
-    try walker.walk(root: root) { node, index in
-      let entry = node.entries[index]
-      let r = node.bytes
-      let key = try FSKey(parsing: r, at: entry.key.lowerBound)
-      try key.checkFollows(previous, in: "snapshot metadata tree", at: r.absolute(entry.key.lowerBound))
-      previous = key
-      guard let value = entry.value else { return }
+    try walker.walkRecords(root: root, structure: "snapshot metadata tree") { key, r, entry, value in
       switch key.type {
       case .snapshotMetadata:
         found.append(try SnapshotMetadata(key: key, parsing: r, value: value))

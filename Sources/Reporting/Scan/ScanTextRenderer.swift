@@ -24,6 +24,10 @@ public struct ScanTextRenderer: ReportRenderer {
             format: ", %.2f \(w[.seconds]), %.2f GB/s, %d \(w[.threads])", $0,
             Double(r.scannedBytes) / max($0, 1e-9) / 1e9, r.threads)
         } ?? ""))
+    if let every = r.sampleEvery, every > 1 {
+      lines.append("  \(w[.sampledOneWindowIn]) \(every): \(r.scannedBytes) / \(r.imageBytes) \(w[.bytesUnit])")
+    }
+    if r.mode != "exact" { lines.append("  \(w[.mode]): \(r.mode) (\(w[.exactModeIsReported]))") }
     lines.append("")
     lines.append("  " + padded(w[.regionClass], 15) + padded(w[.bytesUnit], 19) + padded(w[.share], 8) + w[.blocks])
     for c in r.classes {

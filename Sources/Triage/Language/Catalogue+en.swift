@@ -331,6 +331,8 @@ struct EnglishCatalogue: Catalogue {
       .compressionInfo: "compression info", .algorithm: "algorithm", .iv: "iv", .properties: "properties",
       .images: "images", .certificate: "certificate", .valid: "valid",
       .emptyImage: "empty image: the file holds 0 bytes, so there is nothing to classify",
+      .sampledOneWindowIn: "sampled (shares are of the scanned bytes): one 8 MiB window in every",
+      .exactModeIsReported: "triage reports use exact mode",
       .batchOf: "Batch triage of", .reportsIn: "reports in", .verdicts: "Verdicts", .filesHeading: "Files",
     ]
   }

@@ -339,6 +339,8 @@ struct JapaneseCatalogue: Catalogue {
       .compressionInfo: "圧縮情報", .algorithm: "アルゴリズム", .iv: "IV", .properties: "プロパティ",
       .images: "イメージ", .certificate: "証明書", .valid: "有効期間",
       .emptyImage: "空のイメージ: ファイルは 0 バイトで、分類するものがありません",
+      .sampledOneWindowIn: "抽出スキャン（割合はスキャンしたバイトに対するもの）: 8 MiB のウィンドウを次の数ごとに 1 つ",
+      .exactModeIsReported: "トリアージ報告書は全ブロックの厳密な判定を使います",
       .batchOf: "一括トリアージ:", .reportsIn: "レポートの出力先", .verdicts: "判定", .filesHeading: "ファイル",
     ]
   }

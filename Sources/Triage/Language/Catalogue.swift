@@ -58,6 +58,7 @@ public enum Label: String, Sendable, CaseIterable {
   case entropyLegend = "entropy-legend", singleValueFill = "single-value-fill", leftOut = "left-out"
   case dataBytes = "data-bytes", highEntropy = "high-entropy", wholeImageEncrypted = "whole-image-encrypted"
   case svgWritten = "svg-written", entropyOf = "entropy-of", id
+  case sampledOneWindowIn = "sampled-one-window-in", exactModeIsReported = "exact-mode-is-reported"
   // dmg
   case koly, kind, rawDiskImage = "raw-disk-image", hmacKey = "hmac-key", bits, encryptedData = "encrypted-data", at
   case encryptedDiskImage = "encrypted-disk-image", keyFromUser = "key-from-user", keyFromApple = "key-from-apple"

@@ -12,12 +12,19 @@ struct List: ParsableCommand {
       Each line: type (r file, d directory, l symlink, p fifo, c/b device, s socket), inode id, size in bytes \
       (data stream size; compressed files show their uncompressed size), and the path.
 
+      --format json prints one JSON object per entry (path, type, inode, size, mode, uid, gid, links and the \
+      access, modification, change and creation times in nanoseconds since 1970). --format bodyfile prints The \
+      Sleuth Kit's body format (as fls -m), which mactime turns into a timeline.
+
+      -R reads the volume's tree once, in key order, and lists from tables of directory entries and inodes.
+
       With --snapshot NAME the volume is listed as it was in that snapshot. With --snapshots the volume's \
       snapshots are listed instead, one line each: transaction id, creation time (UTC), name.
 
       Examples:
         ringo ls image.img /
         ringo ls -R --volume Data image.img /private/var/mobile
+        ringo ls -R --format bodyfile image.img / | mactime -b - -z UTC
         ringo ls --snapshots image.img
         ringo ls --snapshot "Snapshot 3" image.img /
       """
@@ -31,6 +38,9 @@ struct List: ParsableCommand {
   @Flag(name: [.customShort("R"), .long], help: "List subdirectories recursively.")
   var recursive = false
 
+  @Option(help: "Output: text (default), json (one JSON object per line) or bodyfile (TSK mactime body format).")
+  var format: ListingFormat = .text
+
   @Flag(help: "List the volume's snapshots (transaction id, creation time, name) instead of files.")
   var snapshots = false
 
@@ -39,6 +49,7 @@ struct List: ParsableCommand {
       throw ValidationError("--snapshots lists the snapshots; it cannot be combined with --snapshot")
     }
     if snapshots, recursive { throw ValidationError("--snapshots cannot be combined with -R") }
+    if snapshots, format != .text { throw ValidationError("--snapshots prints text only") }
   }
 
   func run() throws {
@@ -55,33 +66,28 @@ struct List: ParsableCommand {
     let tree = session.tree
     guard let target = try tree.resolve(path) else { throw CommandFailure(description: "no such path: \(path)") }
     let base = path.hasSuffix("/") || path.isEmpty ? String(path.dropLast(path.hasSuffix("/") ? 1 : 0)) : path
-    var output = ""
-    var visited = Set<UInt64>()
-    var listed = 0
-    func list(_ id: UInt64, prefix: String, depth: Int) throws {
-      guard depth < 256, visited.insert(id).inserted else { return }  // a directory cycle ends the branch
-      let children = try tree.children(of: id)
-      let inodes = try tree.inodes(children.map(\.fileID))
-      for entry in children {
-        let childPath = prefix + "/" + EntryText.name(entry.nameBytes)
-        let inode = inodes[entry.fileID]
-        let size = try inode.map { try tree.logicalSize($0) } ?? 0
-        output += "\(EntryText.typeLetter(entry.kind)) \(entry.fileID)\t\(size)\t\(childPath)\n"
-        listed += 1
-        if listed % 4096 == 0 { flush() }
-        if recursive, entry.kind == .directory { try list(entry.fileID, prefix: childPath, depth: depth + 1) }
-      }
-    }
-    func flush() {
-      FileHandle.standardOutput.write(Data(output.utf8))
-      output = ""
-    }
+    var writer = ListingWriter { FileHandle.standardOutput.write(Data($0)) }
     if let entry = target.entry, entry.kind != .directory {
       let inode = try tree.inode(entry.fileID)
-      output += "\(EntryText.typeLetter(entry.kind)) \(entry.fileID)\t\(try inode.map { try tree.logicalSize($0) } ?? 0)\t\(base)\n"
+      let listed = try inode.map { ListedInode($0, size: try tree.logicalSize($0)) }
+      Array(base.utf8).withUnsafeBufferPointer {
+        format.render(ListedEntry(path: $0, fileID: entry.fileID, kind: entry.kind, inode: listed), into: &writer.buffer)
+      }
     } else {
-      try list(target.id, prefix: base == "/" ? "" : base, depth: 0)
+      var listing = TreeListing(tree: tree, details: format.needsDetails)
+      try listing.list(
+        from: target.id, base: base == "/" ? [] : Array(base.utf8), recursive: recursive,
+        escape: { format.escape($0, into: &$1) },
+        visit: { entry in
+          format.render(entry, into: &writer.buffer)
+          try writer.flushIfFull()
+        })
+      if let reason = listing.fallbackReason, recursive {
+        FileHandle.standardError.write(Data("ringo: listed directory by directory (\(reason))\n".utf8))
+      }
     }
-    flush()
+    try writer.flush()
   }
 }
+
+extension ListingFormat: ExpressibleByArgument {}

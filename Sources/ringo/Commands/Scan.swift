@@ -24,8 +24,18 @@ extension Ringo {
     @Option(help: "Bytes per classified block.")
     var blockSize: Int = 4096
 
-    @Option(help: "Worker threads (0 = one per core).")
+    @Option(name: [.customLong("jobs"), .customLong("threads")], help: "Worker threads (0, the default: one per core).")
     var threads: Int = 0
+
+    @Option(help: ArgumentHelp(
+      "exact (default): histogram of every byte of every non-zero, non-text block; two-stage: a 1 KiB sample decides clearly high-entropy blocks, the exact histogram only where it cannot.",
+      valueName: "mode"))
+    var mode: ScanMode = .exact
+
+    @Option(help: ArgumentHelp(
+      "A first look at a huge image: scan one window (8 MiB) in every N and give the shares of what was scanned.",
+      valueName: "N"))
+    var sample: Int?
 
     @Option(help: "Write an SVG entropy graph to this path (not in the evidence's folder).")
     var svg: String?
@@ -45,7 +55,8 @@ extension Ringo {
       guard (16...(16 << 20)).contains(blockSize) else {
         throw ValidationError("--block-size must be between 16 and \(16 << 20) bytes")
       }
-      guard threads >= 0 else { throw ValidationError("--threads must be 0 or more") }
+      guard threads >= 0 else { throw ValidationError("--jobs must be 0 or more") }
+      if let sample, !(1...1_000_000).contains(sample) { throw ValidationError("--sample must be 1 to 1000000") }
       guard (8...1000).contains(width) else { throw ValidationError("--width must be between 8 and 1000") }
       guard ScanReport.formats.contains(format) else { throw ValidationError("--format must be text or json") }
       if let svg { try refusingOutput { try EvidenceGuard.checkFile(svg, evidence: image) } }
@@ -66,11 +77,15 @@ extension Ringo {
       options.blockSize = blockSize
       options.threads = threads
       options.useRunContext = !isolatedBlocks
+      options.mode = mode
       let scanner = try ContentScanner(options: options)
       let start = DispatchTime.now().uptimeNanoseconds
-      let result = (media as? MappedImage).map { scanner.scan($0) } ?? scanner.scan(source: media)
+      let ranges = sample.map { ContentScanner.sampledRanges(byteCount: media.byteCount, window: scanner.options.windowSize, every: $0) }
+      let result = (media as? MappedImage).map { scanner.scan($0, ranges: ranges) } ?? scanner.scan(source: media, ranges: ranges)
       let seconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
-      let report = ScanReport(result, path: image, seconds: seconds, barWidth: width, toolVersion: RingoVersion.string)
+      let report = ScanReport(
+        result, path: image, seconds: seconds, barWidth: width, toolVersion: RingoVersion.string,
+        mode: mode.rawValue, sampleEvery: sample, imageBytes: media.byteCount)
       try OutputPolicy.write(try report.rendered(as: format, in: language.language), to: nil)
       if let svg {
         let text = EntropyGraph.svg(result.strip, title: "Entropy of \((image as NSString).lastPathComponent)")
@@ -80,3 +95,5 @@ extension Ringo {
     }
   }
 }
+
+extension ScanMode: ExpressibleByArgument {}

@@ -1,0 +1,145 @@
+import Foundation
+import ImageAccess
+import RegionMap
+import TestSupport
+import Testing
+
+@testable import BlockScan
+
+/// The two-stage scan mode against exact mode: the labelled corpus's confusion matrices (published in README and
+/// BENCHMARKS), stage two on groups whose sample misleads, thread-count independence, and `--sample` ranges.
+@Suite(.serialized) struct TwoStageTests {
+  static func classes(_ result: ScanResult, blocks: Int, blockSize: Int = 4096) -> [RegionClass] {
+    var out = [RegionClass](repeating: .unknown, count: blocks)
+    for run in result.regions.runs {
+      var offset = run.offset
+      while offset < run.end {
+        out[offset / blockSize] = run.regionClass
+        offset += blockSize
+      }
+    }
+    return out
+  }
+
+  static func options(_ mode: ScanMode) -> ScanOptions {
+    var o = ScanOptions()
+    o.threads = 2
+    o.mode = mode
+    return o
+  }
+
+  /// Rows: exact mode's class; columns: the other mode's class; cells: blocks.
+  static func agreement(_ exact: [RegionClass], _ other: [RegionClass], labels: [AccuracyCorpus.Label?]) -> String {
+    let columns = ConfusionMatrix.columns
+    var cells: [RegionClass: [RegionClass: Int]] = [:]
+    for i in exact.indices where labels[i] != nil { cells[exact[i], default: [:]][other[i], default: 0] += 1 }
+    var out = "| exact \\ two-stage | " + columns.map(\.rawValue).joined(separator: " | ") + " |\n"
+    out += "|---|" + String(repeating: "---:|", count: columns.count) + "\n"
+    for row in columns where cells[row] != nil {
+      out += "| \(row.rawValue) | " + columns.map { String(cells[row]?[$0] ?? 0) }.joined(separator: " | ") + " |\n"
+    }
+    return out
+  }
+
+  @Test func confusionMatricesAgainstExactMode() throws {
+    var report = ""
+    for (title, drop) in [("contiguous sources", false), ("compressed streams without their header block", true)] {
+      let corpus = try AccuracyCorpus(seed: AccuracyCorpusTests.seed, dropCompressedHeaders: drop)
+      let source = MemorySource(corpus.image)
+      let exact = try ContentScanner(options: Self.options(.exact)).scan(source: source)
+      let twoStage = try ContentScanner(options: Self.options(.twoStage)).scan(source: source)
+      let e = Self.classes(exact, blocks: corpus.labels.count)
+      let t = Self.classes(twoStage, blocks: corpus.labels.count)
+      let m = ConfusionMatrix(corpus: corpus, result: twoStage)
+      report += ConfusionMatrix(corpus: corpus, result: exact).markdown(title: "Exact, \(title)") + "\n"
+      report += m.markdown(title: "Two-stage, \(title)") + "\n"
+      report += "Two-stage against exact, \(title) (blocks)\n\n" + Self.agreement(e, t, labels: corpus.labels) + "\n"
+      // What stage one decides needs no histogram, so it is exact: zero, text and APFS objects agree block for block.
+      for i in e.indices where [.zero, .text, .apfsObject].contains(e[i]) || [.zero, .text, .apfsObject].contains(t[i]) {
+        #expect(e[i] == t[i], "block \(i): exact \(e[i]), two-stage \(t[i])")
+      }
+      // The same minimums as exact mode (AccuracyCorpusTests).
+      #expect(m.count(.zero, .zero) == m.total(.zero) && m.count(.text, .text) == m.total(.text))
+      for label in AccuracyCorpus.Label.allCases where label.isHighEntropy {
+        #expect(m.count(label, .text) == 0 && m.count(label, .zero) == 0, "\(label)")
+      }
+      #expect(m.count(.apfsObject, .apfsObject) == m.total(.apfsObject))
+      #expect(m.fraction(.random, [.encrypted]) >= 0.995)
+      #expect(m.fraction(.aesCTR, [.encrypted]) >= 0.995)
+      // The loss, bounded: of the blocks exact mode calls compressed, two-stage keeps at least 90 % compressed.
+      let exactCompressed = e.indices.filter { e[$0] == .compressed && corpus.labels[$0] != nil }
+      let kept = exactCompressed.filter { t[$0] == .compressed }.count
+      #expect(Double(kept) >= 0.9 * Double(exactCompressed.count), "\(kept) of \(exactCompressed.count)")
+    }
+    print(report)
+    try? report.write(toFile: NSTemporaryDirectory() + "/ringo-confusion-two-stage.md", atomically: true, encoding: .utf8)
+  }
+
+  /// Blocks whose first KiB is random but whose other 3 KiB use 16 byte values twice as often: the samples look random, the
+  /// blocks are biased. With stage two allowed for every group below the limit, two-stage gives exact mode's answer;
+  /// with stage two shut off, the samples alone call them encrypted.
+  @Test func stageTwoMeasuresGroupsTheSampleMisjudges() throws {
+    var rng = SeededRandom(seed: 77)
+    var bytes: [UInt8] = []
+    for _ in 0..<512 {
+      bytes += rng.bytes(1024)
+      bytes += rng.bytes(3072).map { $0 % 240 }
+    }
+    let source = MemorySource(bytes)
+    let exact = Self.classes(try ContentScanner(options: Self.options(.exact)).scan(source: source), blocks: 512)
+    #expect(exact.allSatisfy { $0 == .compressed })
+    var always = Self.options(.twoStage)
+    always.stageTwoChiSquareFloor = 0
+    #expect(Self.classes(try ContentScanner(options: always).scan(source: source), blocks: 512) == exact)
+    var never = Self.options(.twoStage)
+    never.stageTwoChiSquareFloor = .infinity
+    let sampledOnly = Self.classes(try ContentScanner(options: never).scan(source: source), blocks: 512)
+    #expect(sampledOnly.filter { $0 == .encrypted }.count >= 480)
+  }
+
+  /// Two-stage results do not depend on the thread count, and random data stays encrypted.
+  @Test func twoStageIsIndependentOfThreads() throws {
+    var rng = SeededRandom(seed: 3)
+    let source = MemorySource(rng.bytes(24 << 20))
+    var one = Self.options(.twoStage)
+    one.threads = 1
+    let a = try ContentScanner(options: one).scan(source: source)
+    let b = try ContentScanner(options: Self.options(.twoStage)).scan(source: source)
+    #expect(a.regions.runs == b.regions.runs)
+    #expect(Double(a.bytesByClass[.encrypted] ?? 0) >= 0.995 * Double(24 << 20))
+  }
+
+  /// The one-table sample histogram counts exactly what the four-table kernel counts.
+  @Test func sampleHistogramEqualsTheBlockHistogram() {
+    var rng = SeededRandom(seed: 9)
+    let scratch = UnsafeMutableBufferPointer<UInt32>.allocate(capacity: BlockKernels.histogramScratchCount)
+    let single = UnsafeMutableBufferPointer<UInt32>.allocate(capacity: 256)
+    defer { scratch.deallocate(); single.deallocate() }
+    for length in [0, 1, 7, 8, 9, 1023, 1024, 1025, 4096] {
+      for bytes in [rng.bytes(length), [UInt8](repeating: 0xAB, count: length), rng.bytes(length).map { $0 & 0x0F }] {
+        bytes.withUnsafeBytes { b in
+          BlockKernels.histogram(b, into: scratch)
+          BlockKernels.sampleHistogram(b, into: single)
+        }
+        #expect(Array(scratch[0..<256]) == Array(single), "length \(length)")
+      }
+    }
+  }
+
+  @Test func sampledRangesTakeOneWindowInN() {
+    #expect(ContentScanner.sampledRanges(byteCount: 100, window: 10, every: 1) == [0..<100])
+    #expect(ContentScanner.sampledRanges(byteCount: 0, window: 10, every: 3) == [])
+    #expect(ContentScanner.sampledRanges(byteCount: 50, window: .max / 2, every: 3) == [0..<50])
+    let size = 4096 * 10 + 5
+    let ranges = ContentScanner.sampledRanges(byteCount: size, window: 10, every: 4)
+    #expect(ranges == ContentScanner.sampledRanges(byteCount: size, window: 10, every: 4))  // the same every run
+    // One window-aligned range per stretch of 4 windows (the last stretch may have none), in order, inside the image.
+    #expect(ranges.count >= 1023 && ranges.count <= 1025)
+    for (i, r) in ranges.enumerated() {
+      #expect(r.lowerBound % 10 == 0 && r.upperBound <= size && !r.isEmpty)
+      if i > 0 { #expect(r.lowerBound / 40 > ranges[i - 1].lowerBound / 40) }
+    }
+    // Not always the same window of the stretch (no aliasing with a period of 4 windows).
+    #expect(Set(ranges.map { $0.lowerBound % 40 }) == [0, 10, 20, 30])
+  }
+}
