@@ -31,7 +31,12 @@ let package = Package(
     .systemLibrary(name: "CLZMA", pkgConfig: "liblzma", providers: [.apt(["liblzma-dev"])]),
     .target(name: "Codecs", dependencies: ["CZlib", "CBZip2", "CLZMA"]),
     // disk images: UDIF (DMG) expansion as a ByteSource; encrcdsa/AEA recognition.
-    .target(name: "DiskImage", dependencies: ["ImageAccess", "Codecs"]),
+    .target(
+      name: "DiskImage",
+      dependencies: [
+        "ImageAccess", "Codecs", .product(name: "Crypto", package: "swift-crypto"),
+        .product(name: "_CryptoExtras", package: "swift-crypto"),
+      ]),
     // IPSW: ZIP over a mapping, BuildManifest/Restore.plist, IMG4 (IM4P/IM4M/IM4R).
     .target(
       name: "IPSWFormat",
@@ -55,7 +60,15 @@ let package = Package(
     // region map: classified byte runs, shared by the structure walk and the content scanner.
     .target(name: "RegionMap"),
     // container -> volumes -> extents: the APFS on-disk format.
-    .target(name: "APFSFormat", dependencies: ["ImageAccess", "RegionMap", "Codecs"]),
+    // OpenSSL libcrypto (Debian libssl-dev): AES-XTS for FileVault volumes, AES-CTR for AEA.
+    .systemLibrary(name: "COpenSSL", pkgConfig: "libcrypto", providers: [.apt(["libssl-dev"])]),
+    .target(
+      name: "APFSFormat",
+      dependencies: [
+        "ImageAccess", "RegionMap", "Codecs", "COpenSSL",
+        .product(name: "Crypto", package: "swift-crypto"),
+        .product(name: "_CryptoExtras", package: "swift-crypto"),
+      ]),
     // content scan: classifies every block by its bytes (zero, text, compressed, encrypted, apfs-object).
     // CPrefetch is a header with one inline function: the CPU's prefetch hint, which Swift cannot spell.
     .target(name: "CPrefetch"),
@@ -108,6 +121,7 @@ let package = Package(
       dependencies: ["IPSWFormat", "IPSWTestSupport", "ImageAccess", "TestSupport"],
       path: "Tools/ipsw-bench"
     ),
+    .executableTarget(name: "ringo-xts-bench", dependencies: ["APFSFormat"], path: "Tools/xts-bench", exclude: ["run.sh", "peer.c"]),
     .executableTarget(
       name: "ringo-evidence-bench", dependencies: ["Evidence", "ImageAccess", "TestSupport"], path: "Tools/evidence-bench",
       exclude: ["hash-scan.sh", "make-sparseimage.py"]),
@@ -147,10 +161,17 @@ let package = Package(
       exclude: ["Vectors"]),
     .testTarget(
       name: "DiskImageTests",
-      dependencies: ["DiskImage", "Codecs", "ImageAccess", "DiskImageTestSupport", "TestSupport"]),
+      dependencies: [
+        "DiskImage", "Codecs", "ImageAccess", "DiskImageTestSupport", "TestSupport",
+        .product(name: "Crypto", package: "swift-crypto"),
+      ],
+      exclude: ["Oracle"]),
     .testTarget(
       name: "APFSFormatTests",
-      dependencies: ["APFSFormat", "ImageAccess", "TestSupport", .product(name: "Crypto", package: "swift-crypto")]),
+      dependencies: [
+        "APFSFormat", "ImageAccess", "TestSupport", "APFSForge", .product(name: "Crypto", package: "swift-crypto"),
+      ],
+      exclude: ["Oracle"]),
     .testTarget(name: "APFSForgeTests", dependencies: ["APFSForge", "TestSupport"]),
     .testTarget(
       name: "ForgeAgreementTests",
@@ -176,7 +197,9 @@ let package = Package(
     .testTarget(name: "BatchRunnerTests", dependencies: ["BatchRunner", "ReportModel", "Reporting", "TestSupport"]),
     .testTarget(
       name: "CLITests",
-      dependencies: ["ringo", "TestSupport", "IPSWTestSupport", .product(name: "Crypto", package: "swift-crypto")]),
+      dependencies: [
+        "ringo", "TestSupport", "IPSWTestSupport", "APFSForge", .product(name: "Crypto", package: "swift-crypto"),
+      ]),
   ],
   swiftLanguageModes: [.v6]
 )

@@ -265,6 +265,20 @@ public struct APFSContainer: Sendable {
     try BlockReader(source: source, blockSize: blockSize, blockCount: superblock.blockCount).block(address)
   }
 
+  /// Reads block `address` and decrypts it with a volume key (AES-XTS-128, tweak = `address × block_size / 512`):
+  /// the metadata of an unlocked ONEKEY volume.
+  public func decryptedBlock(_ address: UInt64, key: VolumeKey) throws -> ByteReader {
+    let stored = try block(address)
+    var bytes = stored.bytes
+    try key.cipher.decrypt(&bytes, firstUnit: address &* UInt64(blockSize / XTSCipher.unitSize))
+    return ByteReader(bytes, base: stored.base, structure: stored.structure)
+  }
+
+  /// Reads physical block `address` decrypted with a volume key.
+  public func decryptedBlock(_ address: PhysicalBlock, key: VolumeKey) throws -> ByteReader {
+    try decryptedBlock(address.rawValue, key: key)
+  }
+
   /// Reads physical block `address` of this container.
   public func block(_ address: PhysicalBlock) throws -> ByteReader { try block(address.rawValue) }
 }

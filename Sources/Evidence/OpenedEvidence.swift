@@ -9,7 +9,7 @@ import ImageAccess
 /// Every step keeps what it could read: a problem is recorded in ``problems`` and the report still says the rest.
 public struct OpenedEvidence: Sendable {
   public enum Format: String, Sendable {
-    case raw, gpt, dmg, ewf, splitRaw = "split-raw", sparseimage, sparsebundle, ipsw, unknown
+    case raw, gpt, dmg, ewf, splitRaw = "split-raw", sparseimage, sparsebundle, ipsw, aea, unknown
   }
 
   /// One partition of a GPT disk, in bytes.
@@ -55,14 +55,16 @@ public struct OpenedEvidence: Sendable {
   /// A problem that makes the evidence itself damaged (a missing or truncated segment, an unreadable EWF set).
   public var evidenceDamage: ParseError? = nil
 
-  /// Opens `path` read-only and locates the APFS container.
+  /// Opens `path` read-only and locates the APFS container. `aeaKey` opens an Apple Encrypted Archive (profile 0
+  /// needs none): its payload is decoded segment by segment in memory, never written.
   ///
   /// - Throws: ``ImageAccess/ImageError`` when the file (or a file of its set) cannot be opened (exit code 3).
-  public static func open(path: String) throws(ImageError) -> OpenedEvidence {
+  public static func open(path: String, aeaKey: [UInt8]? = nil) throws(ImageError) -> OpenedEvidence {
     if SparseBundle.matches(path: path) { return openSparseBundle(path: path) }
     if EWFImage.isEWF(path: path) { return try openEWF(path: path) }
     if let set = try SplitRawSet.open(path: path) {
-      return located(path: path, format: .splitRaw, stored: set.source, media: set.source, segments: set.files)
+      return located(
+        path: path, format: .splitRaw, stored: set.source, media: set.source, segments: set.files, aeaKey: aeaKey)
     }
     let image = try MappedImage(path: path)
     if SparseImage.matches(image) {
@@ -72,7 +74,7 @@ public struct OpenedEvidence: Sendable {
         return unreadable(path: path, format: .sparseimage, stored: image, error, segments: nil)
       }
     }
-    return located(path: path, format: nil, stored: image, media: image, segments: nil)
+    return located(path: path, format: nil, stored: image, media: image, segments: nil, aeaKey: aeaKey)
   }
 
   static func openSparseBundle(path: String) -> OpenedEvidence {
@@ -126,10 +128,19 @@ public struct OpenedEvidence: Sendable {
     return try SegmentedSource(segments: segments)
   }
 
-  /// Undoes a wrapper (UDIF, encrcdsa, AEA) around `media`, then locates the container.
+  /// Undoes a wrapper (UDIF, encrcdsa, AEA) around `media`, then locates the container. An AEA archive is opened
+  /// with `aeaKey` (or without one for the signed-only profile 0) and its decoded payload located in turn.
   static func located(
-    path: String, format: Format?, stored: any ByteSource, media: any ByteSource, segments: [SegmentFile]?
+    path: String, format: Format?, stored: any ByteSource, media: any ByteSource, segments: [SegmentFile]?,
+    aeaKey: [UInt8]? = nil
   ) -> OpenedEvidence {
+    // An AEA archive is decoded before the wrapper detection, which only describes it (and whose header parser
+    // refuses some signed archives the decoder reads).
+    if media.byteCount >= 12, (try? media.read(0..<4)) == Array("AEA1".utf8),
+      let decoded = openAEA(path: path, stored: stored, media: media, segments: segments, key: aeaKey)
+    {
+      return decoded
+    }
     var opened: OpenedEvidence
     do {
       switch try DiskImageDetector.open(media, cache: .shared) {
@@ -173,5 +184,25 @@ public struct OpenedEvidence: Sendable {
     return OpenedEvidence(
       path: path, format: format ?? layoutFormat, stored: stored, media: media, apfsSource: found.source,
       apfsOffset: found.offset, partitions: found.partitions, problems: found.problems)
+  }
+
+  /// The payload of the AEA archive in `media`, located like any other media (a DMG or a raw disk, format `aea`).
+  /// `nil` when an encrypted profile was given no key: the archive is then reported as an encrypted wrapper. A wrong
+  /// key, a tampered header, cluster or segment is a located problem.
+  static func openAEA(
+    path: String, stored: any ByteSource, media: any ByteSource, segments: [SegmentFile]?, key: [UInt8]?
+  ) -> OpenedEvidence? {
+    do {
+      let payload = AEASource(try AEAArchive.open(media, symmetricKey: key), cache: .shared)
+      return located(path: path, format: .aea, stored: stored, media: payload, segments: segments)
+    } catch {
+      if error.kind == .keyMissing && key == nil { return nil }
+      var opened = OpenedEvidence(
+        path: path, format: .aea, stored: stored, media: media, apfsSource: nil, apfsOffset: nil, partitions: [],
+        problems: [ParseError(.invalid(error.message), in: error.structure, at: error.offset)])
+      opened.segments = segments
+      opened.encryptedWrapper = "Apple Encrypted Archive that could not be opened: \(error.description)"
+      return opened
+    }
   }
 }

@@ -252,12 +252,15 @@ public struct TriageReport: Sendable, Codable, Equatable {
     @Nullable public var otherObjects: UInt64?
     /// Compressed (decmpfs) regular files per method, from the tree walk.
     @Nullable public var compression: [String: Int]?
+    /// Keys of an encrypted volume: unlock state, method, user, hint, KEK entries (never a secret); an added field.
+    @Nullable public var unlock: Unlock? = nil
 
     public init(
       index: Int, name: String, uuid: String, role: String, roleRaw: Int, encryption: String, flags: [String],
       caseSensitive: Bool, allocBlocks: UInt64, reserveBlocks: UInt64, quotaBlocks: UInt64, availableBytes: UInt64,
       files: UInt64?, directories: UInt64?, symlinks: UInt64?, snapshots: UInt64?, countsSource: String?,
-      fileBytes: FileBytes?, protectionClasses: [String: Int]?, otherObjects: UInt64?, compression: [String: Int]?
+      fileBytes: FileBytes?, protectionClasses: [String: Int]?, otherObjects: UInt64?, compression: [String: Int]?,
+      unlock: Unlock? = nil
     ) {
       self.index = index
       self.name = name
@@ -280,6 +283,37 @@ public struct TriageReport: Sendable, Codable, Equatable {
       self.protectionClasses = protectionClasses
       self.otherObjects = otherObjects
       self.compression = compression
+      self.unlock = unlock
+    }
+
+    /// How an encrypted volume's keys were read and used (report-schema.md `unlock`).
+    public struct Unlock: Sendable, Codable, Equatable {
+      /// `locked`, `unlocked`, `wrong-credentials`, `hardware-bound`, `unsupported`.
+      public var state: String
+      @Nullable public var method: String?
+      @Nullable public var userUUID: String?
+      @Nullable public var hint: String?
+      public var kekEntries: [String: Int]
+      /// Which structure decided a `hardware-bound` or `unsupported` state, and where (added fields).
+      @Nullable public var structure: String?
+      @Nullable public var offset: Int?
+      @Nullable public var reason: String?
+      public init(
+        state: String, method: String?, userUUID: String?, hint: String?, kekEntries: [String: Int],
+        structure: String?, offset: Int?, reason: String?
+      ) {
+        self.state = state
+        self.method = method
+        self.userUUID = userUUID
+        self.hint = hint
+        self.kekEntries = kekEntries
+        self.structure = structure
+        self.offset = offset
+        self.reason = reason
+      }
+      enum CodingKeys: String, CodingKey {
+        case state, method, userUUID = "user_uuid", hint, kekEntries = "kek_entries", structure, offset, reason
+      }
     }
 
     public struct FileBytes: Sendable, Codable, Equatable {
@@ -299,7 +333,7 @@ public struct TriageReport: Sendable, Codable, Equatable {
       case allocBlocks = "alloc_blocks", reserveBlocks = "reserve_blocks", quotaBlocks = "quota_blocks"
       case availableBytes = "available_bytes", files, directories, symlinks, snapshots
       case countsSource = "counts_source", fileBytes = "file_bytes", protectionClasses = "protection_classes"
-      case otherObjects = "other_objects", compression
+      case otherObjects = "other_objects", compression, unlock
     }
   }
 
@@ -455,6 +489,8 @@ public struct TriageReport: Sendable, Codable, Equatable {
   public enum VerdictClass: String, Sendable, Codable, CaseIterable {
     case recoverable
     case recoverableWithCredentials = "recoverable-with-credentials"
+    /// Hardware-bound keys: only the original Mac (its security chip, with the owner's password) can open the volume.
+    case recoverableOnOriginalDevice = "recoverable-on-original-device"
     case unrecoverableWithoutVendor = "unrecoverable-without-vendor"
     case notAPFS = "not-apfs"
     case damaged

@@ -134,14 +134,18 @@ public enum Subprocess {
     public var combined: String { output + errors }
   }
 
+  /// Runs `executable`; the variables named in `removing` are taken out of the test's environment (a test that must
+  /// not inherit, say, a password variable), then `environment` is added.
   public static func run(
-    _ executable: String, _ arguments: [String], input: [UInt8]? = nil, environment: [String: String] = [:]
+    _ executable: String, _ arguments: [String], input: [UInt8]? = nil, environment: [String: String] = [:],
+    removing: Set<String> = []
   ) throws -> Result {
     let process = Process()
     process.executableURL = URL(fileURLWithPath: executable)
     process.arguments = arguments
-    if !environment.isEmpty {
-      process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
+    if !environment.isEmpty || !removing.isEmpty {
+      process.environment = ProcessInfo.processInfo.environment.filter { !removing.contains($0.key) }
+        .merging(environment) { $1 }
     }
     let out = Pipe()
     let err = Pipe()

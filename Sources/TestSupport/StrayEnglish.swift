@@ -9,7 +9,7 @@ public enum StrayEnglish {
     // units
     "KiB", "MiB", "GiB", "TiB", "PiB", "GB", "KB", "MB", "TB", "s",
     // product, format and field names
-    "APFS", "Apple", "Apple_APFS", "Boot", "ROM", "Secure", "Enclave", "FileVault", "iCloud", "iOS", "macOS",
+    "APFS", "Apple", "Apple_APFS", "Boot", "ROM", "Secure", "Enclave", "FileVault", "iCloud", "iOS", "macOS", "Mac", "T2",
     "BuildManifest", "Personalize", "IM4P", "IM4M", "ringo", "Ringo", "xid", "fs_flags", "inode", "sha256", "koly", "scrypt",
     "encrcdsa", "udif", "zlib", "bzip2", "lzfse", "lzma", "adc", "terminator", "comment", "ignore",
     // codes: verdict classes, severities, roles, encryption styles, formats, region classes, counts sources

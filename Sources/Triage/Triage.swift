@@ -20,7 +20,7 @@ public enum Triage {
   public static func run(path: String, options: TriageOptions = TriageOptions(), toolVersion: String) throws(ImageError)
     -> TriageReport
   {
-    let evidence = try OpenedEvidence.open(path: path)
+    let evidence = try OpenedEvidence.open(path: path, aeaKey: options.aeaKey)
     return run(evidence: evidence, options: options, toolVersion: toolVersion)
   }
 
@@ -94,8 +94,19 @@ public enum Triage {
       for entry in container.volumes {
         guard let volume = entry.superblock else { continue }
         let census: VolumeCensus
+        var unlockedTree: FileSystemTree? = nil
+        if volume.encryption == .onekey {
+          let (unlock, tree) = UnlockFacts.evaluate(container: container, volume: volume, credential: options.credential)
+          facts.unlocks[entry.index] = unlock
+          unlockedTree = tree
+          if let problem = unlock.problem {
+            errors.append(.init(
+              code: problem.kind == .hardwareBound ? "keybag-hardware-bound" : "keybag-unreadable",
+              offset: problem.offset, message: "volume \"\(volume.name)\": \(problem.message)"))
+          }
+        }
         do {
-          census = VolumeCensus.take(try FileSystemTree(container: container, volume: volume))
+          census = VolumeCensus.take(try unlockedTree ?? FileSystemTree(container: container, volume: volume))
         } catch {
           census = VolumeCensus(failure: (error as? ParseError) ?? ParseError(.invalid("\(error)"), in: "volume omap", at: nil))
         }
@@ -255,6 +266,28 @@ public enum Triage {
         }
       },
       volumes: c.volumes.compactMap { entry -> TriageReport.Volume? in
+        guard var volume = volumeSection(entry, facts: facts) else { return nil }
+        volume.unlock = unlockSection(entry, facts: facts)
+        return volume
+      })
+  }
+
+  static func unlockSection(_ entry: APFSContainer.VolumeEntry, facts: TriageFacts) -> TriageReport.Volume.Unlock? {
+    guard let v = entry.superblock else { return nil }
+    if let u = facts.unlocks[entry.index] {
+      return .init(
+        state: u.state, method: u.method, userUUID: u.userUUID, hint: u.hint, kekEntries: u.kekEntries,
+        structure: u.problem?.structure, offset: u.problem?.offset, reason: u.problem?.message ?? u.detail)
+    }
+    if v.encryption == .perFile {
+      return .init(
+        state: "unsupported", method: nil, userUUID: nil, hint: nil, kekEntries: [:], structure: nil, offset: nil,
+        reason: "per-file Data Protection: class keys are wrapped with the device UID inside its Secure Enclave")
+    }
+    return nil
+  }
+
+  static func volumeSection(_ entry: APFSContainer.VolumeEntry, facts: TriageFacts) -> TriageReport.Volume? {
         guard let v = entry.superblock else { return nil }
         if let census = facts.completeCensus(v) {
           var classes = ["A": 0, "B": 0, "C": 0, "D": 0, "F": 0, "none": 0, "other": 0]
@@ -279,6 +312,5 @@ public enum Triage {
           files: v.fileCount, directories: v.directoryCount, symlinks: v.symlinkCount, snapshots: v.snapshotCount,
           countsSource: "superblock", fileBytes: nil, protectionClasses: nil, otherObjects: v.otherObjectCount,
           compression: nil)
-      })
   }
 }

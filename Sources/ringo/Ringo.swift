@@ -17,7 +17,8 @@ struct Ringo: ParsableCommand {
 
       Exit codes: 0 a report was produced (whatever the verdict), 1 a command could not do what was asked (no \
       such path, encrypted data, unsupported compression, a damaged DMG, refused extraction), 2 usage error, \
-      3 the evidence cannot be opened.
+      3 the evidence cannot be opened, 4 the supplied password or recovery key did not unlock the encrypted \
+      volume (triage still writes its report, with the passphrase hint).
 
       Examples:
         ringo triage Samples/ios-full.img
@@ -60,6 +61,9 @@ struct Ringo: ParsableCommand {
       // Raised from `validate()`: a usage error, like ArgumentParser's own.
       FileHandle.standardError.write(Data("Error: \(error.description)\n".utf8))
       Foundation.exit(ExitCodes.usage)
+    } catch let error as WrongCredentials {
+      FileHandle.standardError.write(Data("ringo: \(error.description)\n".utf8))
+      Foundation.exit(ExitCodes.wrongCredentials)
     } catch let error as EvidenceUnreadable {
       FileHandle.standardError.write(Data("ringo: \(error.underlying)\n".utf8))
       Foundation.exit(ExitCodes.evidenceUnreadable)
@@ -77,6 +81,8 @@ struct Ringo: ParsableCommand {
 enum ExitCodes {
   static let usage: Int32 = 2
   static let evidenceUnreadable: Int32 = 3
+  /// The supplied password or recovery key did not unlock the encrypted volume (a triage report is still written).
+  static let wrongCredentials: Int32 = 4
 }
 
 /// The evidence file could not be opened or mapped (exit code 3).

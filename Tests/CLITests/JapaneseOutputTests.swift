@@ -10,9 +10,9 @@ import Testing
     RealImages.packageRoot.appendingPathComponent("Samples/\(name)").path
   }
 
-  /// Volume names of the samples (evidence names).
+  /// Volume names of the samples and the onekey sample's stored passphrase hint (evidence names).
   static let volumeNames = ["Macintosh HD - Data", "Macintosh HD", "Preboot", "Recovery", "VM", "System", "Data",
-                            "Update", "xART", "Hardware", "Baseband Data", "Encrypted HD"]
+                            "Update", "xART", "Hardware", "Baseband Data", "Encrypted HD", "ringo-forge test password"]
 
   func expectJapanese(_ arguments: [String], names: [String] = [], file: String = #filePath, line: Int = #line)
     throws -> String

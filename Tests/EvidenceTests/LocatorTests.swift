@@ -110,4 +110,14 @@ import TestSupport
     #expect(opened.stored.byteCount == (try MappedImage(path: path)).byteCount)
     #expect(opened.segments == nil)
   }
+
+  /// An AEA archive is one more evidence format: the signed-only profile 0 opens without a key and its payload is the
+  /// media (Apple's fixture holds an Apple Archive, not a disk: the decoded payload is the media, no AEA problem).
+  @Test func aeaProfileZeroIsOpenedAsEvidence() throws {
+    let opened = try OpenedEvidence.open(path: try RealImages.fixture("aea/contactVerificationTest.shortcut"))
+    #expect(opened.format == .aea, "\(opened.problems)")
+    #expect(opened.encryptedWrapper == nil)
+    #expect(opened.media?.byteCount == 145_341)
+    #expect(!opened.problems.contains { "\($0)".contains("AEA") }, "\(opened.problems)")
+  }
 }

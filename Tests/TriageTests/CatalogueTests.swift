@@ -35,6 +35,17 @@ import Testing
     .notEncrypted(volumes: [volume]),
     .notEncryptedUnwalked(volumes: [volume]),
     .treeUnwalkable(failure),
+    .noPasswordHelps,
+    .keysUnlocked(volume: volume, keys: KeyFigures(state: "unlocked", method: "password", userUUID: "EBC6C064-0000")),
+    .keysUnlocked(volume: volume, keys: KeyFigures(state: "unlocked", method: "recovery-key", userUUID: "EBC6C064-0000")),
+    .wrongCredentials(volume: volume, keys: KeyFigures(state: "wrong-credentials", hint: "Data", passwordEntries: 1)),
+    .keysUnreadable(volume: volume, keys: KeyFigures(state: "unsupported", structure: "kb_locker", offset: 397_312,
+                                                      detail: "bad keybag version 9")),
+    .noCredentials(volume: volume, keys: KeyFigures(state: "locked", passwordEntries: 2, recoveryEntries: 1)),
+    .hardwareBound(volume: volume, keys: KeyFigures(state: "hardware-bound", structure: "kb_locker", offset: 397_312,
+                                                    detail: "the keybag does not decrypt with the container UUID")),
+    .hardwareBound(volume: volume, keys: KeyFigures(state: "hardware-bound", structure: "nx_superblock_t.nx_keylocker",
+                                                    offset: 0, detail: "no keybag and NX_CRYPTO_SW clear")),
     .evidenceDamaged(format: "ewf", error: ErrorFigures(code: "invalid", structure: "ewf_chunk", offset: 12_976_128,
                                                        detail: "chunk checksum does not match")),
   ]
@@ -60,7 +71,10 @@ import Testing
   ]
 
   /// Figures and names the examples put into the text, which may be ASCII in Japanese too.
-  static let names = ["Data", "Darwin Kernel Version 23.0.0", "MinimumSystemPartition", "lzfse", "krnl"]
+  static let names = [
+    "Data", "Darwin Kernel Version 23.0.0", "MinimumSystemPartition", "lzfse", "krnl", "EBC6C064-0000", "kb_locker",
+    "nx_superblock_t.nx_keylocker",
+  ]
 
   func check(_ en: String, _ ja: String, _ what: String) {
     #expect(!en.isEmpty && !ja.isEmpty, "\(what): empty phrase")
@@ -106,6 +120,34 @@ import Testing
     #expect(StrayEnglish.words(in: "  path:    Samples/x.img\n  size: 8.00 MiB", names: ["Samples/x.img"])
             == ["path", "size"])
     #expect(StrayEnglish.words(in: "[critical] low-free-space APFS_FS_ONEKEY GPT 0x1F 82814252-2a0b 4.00 KiB").isEmpty)
+  }
+
+  /// The decision alone for ONEKEY volumes: hardware-bound keys decide `recoverable-on-original-device` (never a wrong
+  /// password), keys unlocked by the credentials `unlocked`, anything else asks for the credentials.
+  @Test func volumeKeysDecide() {
+    func decide(_ keys: KeyFigures?) -> Decision {
+      VerdictRule.decide(VerdictInput(
+        evidence: .container(.init(volumeCount: 1, keybagBlock: 97,
+                                   userVolumes: [.init(figures: Self.volume, encryption: .onekey, keys: keys)],
+                                   treeFailures: [], treesWalked: true)),
+        spaceFinding: nil, kernel: nil))
+    }
+    let bound = KeyFigures(state: "hardware-bound", structure: "kb_locker", offset: 397_312, detail: "x")
+    #expect(decide(bound).verdictClass == .recoverableOnOriginalDevice)
+    #expect(decide(bound).summary == .originalDeviceOnly)
+    #expect(decide(bound).reasons == [.hardwareBound(volume: Self.volume, keys: bound)])
+    #expect(decide(bound).advice == [.unlockOnOriginalMac, .doNotQuoteDecryption])
+    let unlocked = KeyFigures(state: "unlocked", method: "password", userUUID: "u")
+    #expect(decide(unlocked).verdictClass == .recoverableWithCredentials)
+    #expect(decide(unlocked).summary == .unlocked)
+    #expect(decide(unlocked).reasons.map(\.code) == [.keysUnlocked])
+    #expect(decide(unlocked).advice == [.keepCredentials])
+    let wrong = KeyFigures(state: "wrong-credentials", passwordEntries: 1)
+    #expect(decide(wrong).summary == .credentials)
+    #expect(decide(wrong).reasons.map(\.code) == [.wrongCredentials, .onekey])
+    #expect(decide(KeyFigures(state: "locked")).reasons.map(\.code) == [.noCredentials, .onekey])
+    #expect(decide(KeyFigures(state: "unsupported")).reasons.map(\.code) == [.keysUnreadable, .onekey])
+    #expect(decide(nil).reasons.map(\.code) == [.onekey])
   }
 
   /// The decision alone: a broken tree beside an unencrypted user volume is `damaged`, not `recoverable`.

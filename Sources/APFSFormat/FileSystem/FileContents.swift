@@ -33,7 +33,7 @@ public struct FileContents {
 
   /// Streams `size` bytes of data stream `streamID` from its extents (holes read as zeros).
   public func streamData(streamID: UInt64, size: UInt64, _ write: ([UInt8]) throws -> Void) throws {
-    if tree.volume.encryption == .onekey {
+    if tree.volume.encryption == .onekey && tree.key == nil {
       throw Unsupported(description: "the volume is encrypted (ONEKEY); its file data needs the volume key")
     }
     let blockSize = UInt64(tree.container.blockSize)
@@ -62,12 +62,37 @@ public struct FileContents {
           guard !overflow, byteOffset <= UInt64(Int.max) else {
             throw ParseError(.arithmeticOverflow(field: "phys_block_num"), in: "j_file_extent_val_t", at: nil)
           }
-          try write(try tree.container.source.read(Int(byteOffset)..<(Int(byteOffset) + Int(count))))
+          if let key = tree.key, tree.volume.encryption == .onekey {
+            try write(try decryptedRange(key: key, extent: extent, offsetInExtent: offsetInExtent, count: count))
+          } else {
+            try write(try tree.container.source.read(Int(byteOffset)..<(Int(byteOffset) + Int(count))))
+          }
         }
         position += count
       }
     }
     if position < size { try writeZeros(size - position, write) }
+  }
+
+  /// `count` bytes of an extent of an unlocked ONEKEY volume, from `offsetInExtent`: the whole 512-byte units
+  /// covering them are read and decrypted in one call (tweak `crypto_id × block_size / 512` + unit index in the extent).
+  private func decryptedRange(key: VolumeKey, extent: FileExtentRecord, offsetInExtent: UInt64, count: UInt64) throws
+    -> [UInt8]
+  {
+    let unit = UInt64(XTSCipher.unitSize)
+    let first = offsetInExtent / unit
+    let last = (offsetInExtent + count + unit - 1) / unit
+    let blockSize = UInt64(tree.container.blockSize)
+    let (base, wrapped) = extent.physicalBlock.rawValue.multipliedReportingOverflow(by: blockSize)
+    let (start, overflow) = base.addingReportingOverflow(first * unit)
+    let length = (last - first) * unit
+    guard !wrapped, !overflow, start <= UInt64(Int.max) - length else {
+      throw ParseError(.arithmeticOverflow(field: "phys_block_num"), in: "j_file_extent_val_t", at: nil)
+    }
+    var bytes = try tree.container.source.read(Int(start)..<Int(start + length))
+    try key.cipher.decrypt(&bytes, firstUnit: extent.cryptoID &* (blockSize / unit) &+ first)
+    let skip = Int(offsetInExtent - first * unit)
+    return Array(bytes[skip..<(skip + Int(count))])
   }
 
   private func writeZeros(_ count: UInt64, _ write: ([UInt8]) throws -> Void) throws {

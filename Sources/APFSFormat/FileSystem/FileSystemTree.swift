@@ -17,6 +17,24 @@ public struct FileSystemTree: Sendable {
   /// The snapshot whose tree this is, or `nil` for the live tree. For a snapshot, ``volume`` is the superblock copy
   /// taken with it and ``objectMap`` the live volume object map bounded to the snapshot's transaction id.
   public let snapshot: SnapshotMetadata?
+  /// The volume key of an unlocked ONEKEY volume: encrypted nodes and file extents are decrypted with it.
+  public private(set) var key: VolumeKey? = nil
+
+  /// This tree read with `key`: nodes whose object-map entry is encrypted are decrypted (AES-XTS-128, tweak
+  /// `paddr × block_size / 512`) before they are verified and parsed.
+  public func unlocked(with key: VolumeKey) -> FileSystemTree {
+    var copy = FileSystemTree(copying: self)
+    copy.key = key
+    return copy
+  }
+
+  private init(copying other: FileSystemTree) {
+    container = other.container
+    volume = other.volume
+    objectMap = other.objectMap
+    hashedNames = other.hashedNames
+    snapshot = other.snapshot
+  }
 
   /// The metadata of this volume is encrypted (the volume key is needed to walk it).
   public static func encryptedMetadata(at offset: Int?) -> ParseError {
@@ -85,13 +103,17 @@ public struct FileSystemTree: Sendable {
   func uncachedWalker() -> BTreeWalker {
     let map = objectMap
     let container = container
+    let key = key
     return BTreeWalker(structure: "fs tree", nodeLimit: container.nodeLimit) {
       oid in
       guard let mapping = map.lookup(ObjectID(oid)) else {
         throw ParseError(.invalid("fs tree node oid \(oid) is not in the volume object map"), in: "omap", at: nil)
       }
       if mapping.isEncrypted {
-        throw FileSystemTree.encryptedMetadata(at: Int(clamping: mapping.physicalAddress.rawValue &* UInt64(container.blockSize)))
+        guard let key else {
+          throw FileSystemTree.encryptedMetadata(at: Int(clamping: mapping.physicalAddress.rawValue &* UInt64(container.blockSize)))
+        }
+        return try container.decryptedBlock(mapping.physicalAddress, key: key)
       }
       return try container.block(mapping.physicalAddress)
     }

@@ -1,3 +1,4 @@
+import DiskImage
 import Evidence
 import Foundation
 import IPSWFormat
@@ -6,14 +7,25 @@ import Triage
 
 extension IPSWReport {
   /// Inspects an opened IPSW: its inventory (``IPSWInventory``) and the APFS volumes of its root filesystem DMG.
+  /// A root filesystem stored as an Apple Encrypted Archive (`.dmg.aea`) is decoded segment by segment in memory
+  /// with `aeaKey` (nothing is written); without the key, or with a wrong one, `root_filesystem_error` says so.
   public static func inspect(
-    _ ipsw: IPSW, path: String, options: IPSWInventory.Options, toolVersion: String
+    _ ipsw: IPSW, path: String, options: IPSWInventory.Options, aeaKey: [UInt8]? = nil, toolVersion: String
   ) -> IPSWReport {
     let inventory = IPSWInventory(ipsw: ipsw, path: path, options: options)
     var volumes: [RootVolume]? = nil
     var volumeError: String? = nil
     do {
-      if case let .udif(dmg)? = try ipsw.openRootFilesystem(), let summary = try ContainerLocator.volumeSummary(in: dmg) {
+      var root = try ipsw.openRootFilesystem()
+      if case .aea? = root, let entry = ipsw.rootFilesystemEntry {
+        do {
+          root = try DiskImageDetector.open(
+            AEASource(try AEAArchive.open(try ipsw.source(for: entry), symmetricKey: aeaKey), cache: .shared), cache: .shared)
+        } catch let failure as AEAArchive.Failure {
+          throw RootFilesystemFailure(description: "\(entry.name): \(failure.description)")
+        }
+      }
+      if case let .udif(dmg)? = root, let summary = try ContainerLocator.volumeSummary(in: dmg) {
         volumes = summary.map {
           RootVolume(name: $0.name, role: $0.role, encryption: $0.encryption, allocatedBytes: $0.allocatedBytes)
         }
@@ -99,4 +111,9 @@ extension IPSWReport {
       },
       errors: inv.errors.map { .init(code: $0.code, offset: $0.offset, message: $0.description) })
   }
+}
+
+/// The AEA-wrapped root filesystem could not be decoded (entry name and the decoder's located reason).
+struct RootFilesystemFailure: Error, CustomStringConvertible {
+  let description: String
 }

@@ -12,11 +12,22 @@ public struct VolumeSession {
 
   public struct Failure: Error, CustomStringConvertible {
     public var description: String
+    /// The supplied credentials did not unlock the volume.
+    public var wrongCredentials = false
+    public init(description: String, wrongCredentials: Bool = false) {
+      self.description = description
+      self.wrongCredentials = wrongCredentials
+    }
   }
+
+  /// The outcome of the unlock of an encrypted (ONEKEY) volume, when one was tried or the volume is locked.
+  public private(set) var unlock: UnlockFacts? = nil
 
   /// Opens `path` and picks the volume named `volumeName`, or else the user-data volume, or else the first; with
   /// `snapshotName`, the tree of that snapshot of the volume.
-  public static func open(path: String, volumeName: String?, snapshotName: String? = nil) throws -> VolumeSession {
+  public static func open(
+    path: String, volumeName: String?, snapshotName: String? = nil, credential: Credential? = nil
+  ) throws -> VolumeSession {
     let evidence: OpenedEvidence
     do {
       evidence = try OpenedEvidence.open(path: path)
@@ -48,17 +59,38 @@ public struct VolumeSession {
       chosen = facts.userDataVolumes.first ?? volumes.first
     }
     guard let volume = chosen else { throw Failure(description: "the container has no volumes") }
-    let live = try FileSystemTree(container: container, volume: volume)
+    var live = try FileSystemTree(container: container, volume: volume)
+    var unlock: UnlockFacts? = nil
+    if volume.encryption == .onekey {
+      let (facts, unlocked) = UnlockFacts.evaluate(container: container, volume: volume, credential: credential)
+      unlock = facts
+      if let unlocked { live = unlocked }
+      switch facts.state {
+      case "wrong-credentials":
+        throw Failure(
+          description: "the supplied credentials did not unlock volume \"\(volume.name)\""
+            + (facts.hint.map { " (passphrase hint: \"\($0)\")" } ?? ""), wrongCredentials: true)
+      case "hardware-bound":
+        throw Failure(description: "volume \"\(volume.name)\" cannot be unlocked from this image: "
+          + (facts.problem?.message ?? "its keys are held by the original Mac's security chip"))
+      default: break
+      }
+    }
     guard let snapshotName else {
-      return VolumeSession(evidence: evidence, container: container, volume: volume, tree: live)
+      var session = VolumeSession(evidence: evidence, container: container, volume: volume, tree: live)
+      session.unlock = unlock
+      return session
     }
     let catalog = try SnapshotCatalog(container: container, volume: volume, objectMap: live.objectMap)
     guard let snapshot = catalog.snapshot(named: snapshotName) else {
       throw Failure(description: "volume \"\(volume.name)\" has no snapshot named \"\(snapshotName)\" "
                     + "(\(catalog.snapshots.count) snapshots; list them with ringo ls --snapshots)")
     }
-    return VolumeSession(evidence: evidence, container: container, volume: volume,
-                         tree: try FileSystemTree(container: container, volume: volume, snapshot: snapshot))
+    var snapshotTree = try FileSystemTree(container: container, volume: volume, snapshot: snapshot)
+    if let key = live.key { snapshotTree = snapshotTree.unlocked(with: key) }
+    var session = VolumeSession(evidence: evidence, container: container, volume: volume, tree: snapshotTree)
+    session.unlock = unlock
+    return session
   }
 
   /// The snapshots of the chosen (live) volume, in transaction-id order.

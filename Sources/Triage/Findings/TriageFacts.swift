@@ -28,6 +28,8 @@ public struct TriageFacts: Sendable {
   public var evidenceDamage: ParseError? = nil
   /// The IPSW the device was updating to (`--ipsw`), its space estimate and kernelcache facts.
   public var ipsw: IPSWFacts?
+  /// Key facts per encrypted volume index (ONEKEY: keyring and unlock outcome).
+  public var unlocks: [Int: UnlockFacts] = [:]
 
   /// The census of `volume`, when its tree was walked (to the end or not).
   public func census(_ volume: APFSSuperblock) -> VolumeCensus? {
@@ -100,6 +102,10 @@ public struct TriageOptions: Sendable {
   public var ipswPath: String? = nil
   public var minFree: MinFreeThreshold = .standard
   public var language: Language = .en
+  /// Password or recovery key for ONEKEY volumes (never rendered).
+  public var credential: Credential? = nil
+  /// Key of an Apple Encrypted Archive evidence (`--aea-key`; never rendered).
+  public var aeaKey: [UInt8]? = nil
   /// Bytes read by the whole-evidence passes (hash, E01 media digests), for a progress line; `nil`: not counted.
   public var progress: ByteProgress? = nil
   public init() {}

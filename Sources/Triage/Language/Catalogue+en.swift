@@ -20,6 +20,10 @@ struct EnglishCatalogue: Catalogue {
       "The user's data is encrypted with keys that only this device, running Apple's signed software, can "
         + "unwrap: it cannot be recovered from the image without the vendor."
     case .credentials: "The data can be recovered with the user's password or recovery key."
+    case .unlocked: "The supplied credentials unlock the encrypted volume: its data can be recovered."
+    case .originalDeviceOnly:
+      "The volume can be opened only on the original Mac with its owner's password: no lab can open it from the "
+        + "image alone."
     case .mostlyPlaintext:
       "Most of the user's file data is stored in plaintext extents and can be read from the image; the "
         + "encrypted part cannot."
@@ -41,6 +45,10 @@ struct EnglishCatalogue: Catalogue {
     return " Measured in its tree: \(c.files) files; \(bytes(c.encryptedBytes)) of file data in encrypted "
       + "extents and \(bytes(c.plaintextBytes)) in plaintext extents (\(percent(c.encryptedShare)) "
       + "encrypted); files per protection class: \(classes.isEmpty ? "none" : classes)."
+  }
+
+  private func hint(_ k: KeyFigures) -> String {
+    k.hint.map { " The stored passphrase hint is \"\($0)\"." } ?? " No passphrase hint is stored."
   }
 
   private func offset(_ offset: Int?) -> String { offset.map { "offset \($0)" } ?? "offset unknown" }
@@ -99,6 +107,32 @@ struct EnglishCatalogue: Catalogue {
         + " is encrypted with a single volume key (APFS_FS_ONEKEY). That key is wrapped in the container and "
         + "volume keybags by a key derived from the user's password (PBKDF2) or by the recovery key"
         + (keybag.map { "; the container keybag is present at block \($0)." } ?? ".")
+    case .noPasswordHelps:
+      return "No password, passcode or recovery key helps off the device: the class keys are wrapped with the "
+        + "device's hardware UID inside its Secure Enclave, so the passcode is only one input of a derivation that "
+        + "runs on that chip. This is not FileVault, whose volume key a password unwraps from the image."
+    case let .keysUnlocked(v, k):
+      let behind = v.tree.map {
+        " Behind it: \($0.files) files, \(bytes($0.encryptedBytes + $0.plaintextBytes)) of file data."
+      } ?? ""
+      return k.method == "recovery-key"
+        ? "Volume \"\(v.name)\" was unlocked with the supplied personal recovery key (entry \(k.userUUID ?? "?"))."
+          + behind
+        : "Volume \"\(v.name)\" was unlocked with the supplied password (user \(k.userUUID ?? "?"))." + behind
+    case let .wrongCredentials(v, k):
+      return "The supplied credentials did not unlock volume \"\(v.name)\": none of its \(k.passwordEntries) password "
+        + "and \(k.recoveryEntries) recovery-key entries accepts them (each entry's HMAC verified, PBKDF2 and the "
+        + "RFC 3394 integrity check failed)." + hint(k)
+    case let .keysUnreadable(v, k):
+      return "The keys of volume \"\(v.name)\" could not be read: \(k.detail ?? "unknown reason")."
+    case let .noCredentials(v, k):
+      return "No credentials were supplied for volume \"\(v.name)\". Its volume keybag holds \(k.passwordEntries) user "
+        + "password entr\(k.passwordEntries == 1 ? "y" : "ies") and \(k.recoveryEntries) personal recovery key "
+        + "entr\(k.recoveryEntries == 1 ? "y" : "ies") that can unlock it." + hint(k)
+    case let .hardwareBound(v, k):
+      let place = k.structure.map { s in "the \(s)" + (k.offset.map { " at offset \($0) (\(hex($0)))" } ?? "") } ?? "?"
+      return "User data volume " + describe(v) + " is encrypted with keys wrapped by the original Mac's security chip "
+        + "(T2 or Apple silicon Secure Enclave). Shown by " + place + ": " + (k.detail ?? "") + "."
     case let .noUserDataVolume(count):
       return "No user data volume was found (no volume with role data, user or none among "
         + "\(count) volume(s)); the readable volumes are system volumes."
@@ -149,6 +183,15 @@ struct EnglishCatalogue: Catalogue {
     case .askCredentials:
       "Ask the customer for the login password or the FileVault recovery key before accepting the job; "
         + "without either the volume stays encrypted."
+    case .keepCredentials:
+      "Keep the credentials with the case file, never in the report; Ringo's ls, stat, cat and map read the "
+        + "unlocked volume with the same credential options."
+    case .unlockOnOriginalMac:
+      "Unlock the volume on the original Mac with the owner's password, then image the unlocked volume (or share "
+        + "the disk from that Mac, e.g. Share Disk in macOS Recovery, and image it from there)."
+    case .doNotQuoteDecryption:
+      "Do not quote decryption of this image: the wrapping key never leaves the security chip, so neither a "
+        + "password nor the recovery key opens the image off that Mac."
     case .quotePlaintext: "Quote only for the plaintext part; the encrypted extents need the device."
     case .workOnCopy:
       "Work on a copy of the image; the file system can be walked and files extracted with forensic tools."
@@ -219,6 +262,7 @@ struct EnglishCatalogue: Catalogue {
     switch verdict {
     case .recoverable: "recoverable"
     case .recoverableWithCredentials: "recoverable with the user's credentials"
+    case .recoverableOnOriginalDevice: "recoverable on the original Mac only"
     case .unrecoverableWithoutVendor: "unrecoverable without the vendor"
     case .notAPFS: "not APFS"
     case .damaged: "damaged"

@@ -19,6 +19,9 @@ struct JapaneseCatalogue: Catalogue {
       "利用者のデータは、Apple の署名付きソフトウェアを実行するこの端末だけが解除できる鍵で暗号化されています。"
         + "メーカーの協力なしにイメージから復旧することはできません。"
     case .credentials: "利用者のパスワードまたは復旧キーがあればデータを復旧できます。"
+    case .unlocked: "提供された認証情報で暗号化ボリュームを解除できました。データは復旧できます。"
+    case .originalDeviceOnly:
+      "このボリュームは、元の Mac で所有者のパスワードを使った場合にのみ開けます。イメージだけからはどの業者も開けません。"
     case .mostlyPlaintext:
       "利用者のファイルデータの大半は平文のエクステントにありイメージから読めます。暗号化された部分は読めません。"
     case .notEncrypted: "データは暗号化されておらず、イメージから読み取れます。"
@@ -39,6 +42,10 @@ struct JapaneseCatalogue: Catalogue {
     return " ツリーの実測: ファイル \(c.files) 個。暗号化されたエクステントに \(bytes(c.encryptedBytes))、"
       + "平文のエクステントに \(bytes(c.plaintextBytes))（暗号化率 \(percent(c.encryptedShare))）。"
       + "保護クラス別ファイル数: \(classes.isEmpty ? "なし" : classes)。"
+  }
+
+  private func hint(_ k: KeyFigures) -> String {
+    k.hint.map { " 保存されているパスワードのヒントは「\($0)」です。" } ?? " パスワードのヒントは保存されていません。"
   }
 
   private func offset(_ offset: Int?) -> String { offset.map { "オフセット \($0)" } ?? "オフセット不明" }
@@ -100,6 +107,35 @@ struct JapaneseCatalogue: Catalogue {
         + "は単一のボリューム鍵（APFS_FS_ONEKEY）で暗号化されています。この鍵はコンテナとボリュームの"
         + "キーバッグ内で、利用者のパスワードから導出した鍵（PBKDF2）または復旧キーによってラップされています"
         + (keybag.map { "。コンテナのキーバッグはブロック \($0) にあります。" } ?? "。")
+    case .noPasswordHelps:
+      return "パスワード、パスコード、復旧キーのどれも端末の外では役に立ちません。クラス鍵は Secure Enclave の中で端末の"
+        + "ハードウェア UID によってラップされており、パスコードはそのチップ上で行われる鍵導出の入力の一つにすぎません。"
+        + "これは、パスワードでイメージからボリューム鍵を取り出せる FileVault とは異なります。"
+    case let .keysUnlocked(v, k):
+      let behind = v.tree.map {
+        " 解除後に読めたもの: ファイル \($0.files) 個、ファイルデータ \(bytes($0.encryptedBytes + $0.plaintextBytes))。"
+      } ?? ""
+      return k.method == "recovery-key"
+        ? "ボリューム「\(v.name)」は提供された個人用復旧キー（エントリ \(k.userUUID ?? "?")）で解除できました。" + behind
+        : "ボリューム「\(v.name)」は提供されたパスワード（ユーザー \(k.userUUID ?? "?")）で解除できました。" + behind
+    case let .wrongCredentials(v, k):
+      return "提供された認証情報ではボリューム「\(v.name)」を解除できませんでした。パスワード用 \(k.passwordEntries) 件、"
+        + "復旧キー用 \(k.recoveryEntries) 件のどのエントリも受け付けません（各エントリの HMAC は正常、PBKDF2 後の "
+        + "RFC 3394 の整合性検査が不一致）。" + hint(k)
+    case let .keysUnreadable(v, k):
+      return "ボリューム「\(v.name)」の鍵を読めませんでした（\(k.structure ?? "キーバッグ")"
+        + (k.offset.map { "、オフセット \($0)" } ?? "") + "）。詳細はエラー一覧を参照してください。"
+    case let .noCredentials(v, k):
+      return "ボリューム「\(v.name)」の認証情報は提供されていません。ボリュームのキーバッグには解除に使える利用者パスワードの"
+        + "エントリが \(k.passwordEntries) 件、個人用復旧キーのエントリが \(k.recoveryEntries) 件あります。" + hint(k)
+    case let .hardwareBound(v, k):
+      let place = k.structure.map { s in s + (k.offset.map { "（オフセット \($0)、\(hex($0))）" } ?? "") } ?? "?"
+      let detail = k.structure == "nx_superblock_t.nx_keylocker"
+        ? "コンテナのスーパーブロックにキーバッグがなく（nx_keylocker が空）、NX_CRYPTO_SW も設定されていません"
+        : "このキーバッグは平文のキーバッグでも、UUID を鍵とした AES-XTS-128 で復号して正しい種類と Fletcher-64 "
+          + "チェックサムを持つオブジェクトになるものでもありません"
+      return "利用者データのボリューム" + describe(v) + "は、元の Mac のセキュリティチップ（T2 または Apple シリコンの "
+        + "Secure Enclave）がラップした鍵で暗号化されています。根拠: " + place + " — " + detail + "。"
     case let .noUserDataVolume(count):
       return "利用者データのボリュームが見つかりません（\(count) 個のボリュームに data・user・none "
         + "ロールのものがない）。読めるのはシステムボリュームです。"
@@ -150,6 +186,15 @@ struct JapaneseCatalogue: Catalogue {
     case .askCredentials:
       "作業を受ける前に、お客様にログインパスワードまたは FileVault 復旧キーを確認してください。"
         + "どちらもなければボリュームは暗号化されたままです。"
+    case .keepCredentials:
+      "認証情報はレポートではなく案件記録とともに保管してください。Ringo の一覧・属性・内容・マップの各コマンドは、"
+        + "同じ認証情報のオプションで解除したボリュームを読めます。"
+    case .unlockOnOriginalMac:
+      "元の Mac で所有者のパスワードを使ってボリュームを解除し、解除した状態のボリュームをイメージ化してください"
+        + "（またはその Mac からディスクを共有し、例えば macOS 復旧の「ディスクを共有」を使って取得してください）。"
+    case .doNotQuoteDecryption:
+      "このイメージの復号を見積もらないでください。ラップ鍵はセキュリティチップの外に出ないため、その Mac 以外では"
+        + "パスワードでも復旧キーでもイメージを開けません。"
     case .quotePlaintext: "平文の部分についてのみ見積もってください。暗号化されたエクステントには端末が必要です。"
     case .workOnCopy:
       "イメージの複製で作業してください。フォレンジックツールでファイルシステムをたどり、ファイルを取り出せます。"
@@ -221,6 +266,7 @@ struct JapaneseCatalogue: Catalogue {
     switch verdict {
     case .recoverable: "復旧可能"
     case .recoverableWithCredentials: "利用者の認証情報があれば復旧可能"
+    case .recoverableOnOriginalDevice: "元の Mac でのみ復旧可能"
     case .unrecoverableWithoutVendor: "メーカーなしでは復旧不可能"
     case .notAPFS: "APFS ではない"
     case .damaged: "損傷"

@@ -34,6 +34,10 @@ public enum Summary: String, Sendable, CaseIterable {
   case evidenceDamaged = "evidence-damaged"
   case vendorKeys = "vendor-keys"
   case credentials = "credentials"
+  /// The supplied credentials unlocked every encrypted user-data volume.
+  case unlocked = "unlocked"
+  /// Hardware-bound keys: only the original Mac can open the volume.
+  case originalDeviceOnly = "original-device-only"
   case mostlyPlaintext = "mostly-plaintext"
   case notEncrypted = "not-encrypted"
 }
@@ -49,6 +53,9 @@ public enum Advice: String, Sendable, CaseIterable {
   case refuseJob = "refuse-job"
   case pointToVendor = "point-to-vendor"
   case askCredentials = "ask-credentials"
+  case keepCredentials = "keep-credentials"
+  case unlockOnOriginalMac = "unlock-on-original-mac"
+  case doNotQuoteDecryption = "do-not-quote-decryption"
   case quotePlaintext = "quote-plaintext"
   case workOnCopy = "work-on-copy"
 
@@ -74,6 +81,37 @@ public struct VolumeFigures: Sendable, Equatable {
     self.flagNames = flagNames
     self.allocatedBytes = allocatedBytes
     self.tree = tree
+  }
+}
+
+/// What Ringo learned about the keys of one ONEKEY volume (``UnlockFacts`` without any secret).
+public struct KeyFigures: Sendable, Equatable {
+  /// `locked`, `unlocked`, `wrong-credentials`, `hardware-bound`, `unsupported` (report `unlock.state`).
+  public var state: String
+  /// `password` or `recovery-key`, when unlocked.
+  public var method: String?
+  public var userUUID: String?
+  public var hint: String?
+  public var passwordEntries: Int
+  public var recoveryEntries: Int
+  /// The structure that decided a `hardware-bound` or `unsupported` state, and where.
+  public var structure: String?
+  public var offset: Int?
+  /// The reader's own words for that problem (a technical detail kept in English, also in the report's `errors`).
+  public var detail: String?
+
+  public init(state: String, method: String? = nil, userUUID: String? = nil, hint: String? = nil,
+              passwordEntries: Int = 0, recoveryEntries: Int = 0, structure: String? = nil, offset: Int? = nil,
+              detail: String? = nil) {
+    self.state = state
+    self.method = method
+    self.userUUID = userUUID
+    self.hint = hint
+    self.passwordEntries = passwordEntries
+    self.recoveryEntries = recoveryEntries
+    self.structure = structure
+    self.offset = offset
+    self.detail = detail
   }
 }
 
@@ -211,6 +249,18 @@ public enum Reason: Sendable, Equatable {
   case perFileMostlyPlaintext(volume: VolumeFigures)
   /// User-data volumes encrypted with one volume key.
   case onekey(volumes: [VolumeFigures], keybagBlock: UInt64?)
+  /// Per-file Data Protection is not FileVault: no password, passcode or recovery key helps off the device.
+  case noPasswordHelps
+  /// A ONEKEY volume the supplied password or recovery key unlocked (what its walked tree holds).
+  case keysUnlocked(volume: VolumeFigures, keys: KeyFigures)
+  /// A ONEKEY volume none of whose keybag entries accepts the supplied credentials.
+  case wrongCredentials(volume: VolumeFigures, keys: KeyFigures)
+  /// A ONEKEY volume whose keybags could not be read (damaged, missing), located.
+  case keysUnreadable(volume: VolumeFigures, keys: KeyFigures)
+  /// A ONEKEY volume for which no credentials were supplied: its keybag entries and hint.
+  case noCredentials(volume: VolumeFigures, keys: KeyFigures)
+  /// A ONEKEY volume whose keys are wrapped by the original Mac's security chip, located.
+  case hardwareBound(volume: VolumeFigures, keys: KeyFigures)
   /// No volume with role data, user or none.
   case noUserDataVolume(volumeCount: Int)
   /// Unencrypted user-data volumes whose trees were walked to the end.
@@ -236,6 +286,12 @@ public enum Reason: Sendable, Equatable {
     case .kernelcache: .kernelcache
     case .perFileMostlyPlaintext: .perFileMostlyPlaintext
     case .onekey: .onekey
+    case .noPasswordHelps: .noPasswordHelps
+    case .keysUnlocked: .keysUnlocked
+    case .wrongCredentials: .wrongCredentials
+    case .keysUnreadable: .keysUnreadable
+    case .noCredentials: .noCredentials
+    case .hardwareBound: .hardwareBound
     case .noUserDataVolume: .noUserDataVolume
     case .notEncrypted: .notEncrypted
     case .notEncryptedUnwalked: .notEncryptedUnwalked
@@ -262,6 +318,12 @@ public enum ReasonCode: String, Sendable, CaseIterable {
   case kernelcache = "kernelcache"
   case perFileMostlyPlaintext = "per-file-mostly-plaintext"
   case onekey = "onekey"
+  case noPasswordHelps = "no-password-helps"
+  case keysUnlocked = "keys-unlocked"
+  case wrongCredentials = "wrong-credentials"
+  case keysUnreadable = "keys-unreadable"
+  case noCredentials = "no-credentials"
+  case hardwareBound = "hardware-bound"
   case noUserDataVolume = "no-user-data-volume"
   case notEncrypted = "not-encrypted"
   case notEncryptedUnwalked = "not-encrypted-unwalked"

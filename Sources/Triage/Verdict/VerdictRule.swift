@@ -50,10 +50,13 @@ public struct VerdictInput: Sendable, Equatable {
   public struct UserVolume: Sendable, Equatable {
     public var figures: VolumeFigures
     public var encryption: EncryptionStyle
+    /// The keys of a ONEKEY volume: keybag entries, hint and the unlock outcome.
+    public var keys: KeyFigures?
 
-    public init(figures: VolumeFigures, encryption: EncryptionStyle) {
+    public init(figures: VolumeFigures, encryption: EncryptionStyle, keys: KeyFigures? = nil) {
       self.figures = figures
       self.encryption = encryption
+      self.keys = keys
     }
   }
 
@@ -81,7 +84,10 @@ public struct VerdictInput: Sendable, Equatable {
 /// - `unrecoverable-without-vendor`: a user-data volume (role data, else user, else the volumes without a role)
 ///   uses per-file Data Protection and at least half of its measured file bytes are encrypted (or it was not
 ///   measured).
-/// - `recoverable-with-credentials`: a user-data volume is ONEKEY-encrypted (FileVault-style).
+/// - `recoverable-on-original-device`: a ONEKEY user-data volume's keys are wrapped by the Mac's security chip (T2
+///   or Apple silicon): no password or recovery key opens it off that Mac.
+/// - `recoverable-with-credentials`: a user-data volume is ONEKEY-encrypted (FileVault-style); with the summary
+///   `unlocked` when the supplied credentials unlocked every such volume.
 /// - `recoverable`: otherwise.
 public enum VerdictRule {
   /// The verdict of `facts` in the report's language.
@@ -130,6 +136,7 @@ public enum VerdictRule {
     if !lockedPerFile.isEmpty {
       reasons.append(.perFileLocked(volumes: lockedPerFile))
       reasons += Reason.vendorChain
+      reasons.append(.noPasswordHelps)
       if let kernel = input.kernel { reasons.append(.kernelcache(kernel)) }
       reasons += failures
       return Decision(
@@ -141,7 +148,19 @@ public enum VerdictRule {
       return Decision(.damaged, .treeUnwalkable, reasons: reasons + failures, advice: [.repairTree])
     }
     reasons += readablePerFile.map { .perFileMostlyPlaintext(volume: $0) }
+    let encrypted = users.filter { $0.encryption == .onekey }
     if !onekey.isEmpty {
+      let bound = encrypted.compactMap { v in v.keys.flatMap { $0.state == "hardware-bound" ? (v.figures, $0) : nil } }
+      if !bound.isEmpty {
+        return Decision(
+          .recoverableOnOriginalDevice, .originalDeviceOnly,
+          reasons: bound.map { .hardwareBound(volume: $0.0, keys: $0.1) },
+          advice: [.unlockOnOriginalMac, .doNotQuoteDecryption])
+      }
+      reasons += encrypted.compactMap { v in v.keys.map { Reason.keys(volume: v.figures, $0) } }
+      if encrypted.allSatisfy({ $0.keys?.state == "unlocked" }) {
+        return Decision(.recoverableWithCredentials, .unlocked, reasons: reasons, advice: [.keepCredentials])
+      }
       reasons.append(.onekey(volumes: onekey, keybagBlock: container.keybagBlock))
       return Decision(.recoverableWithCredentials, .credentials, reasons: reasons, advice: [.askCredentials])
     }
@@ -207,12 +226,36 @@ extension VerdictInput {
             figures: VolumeFigures(
               name: v.name, role: v.role.name, flags: v.flags.rawValue, flagNames: v.flags.names,
               allocatedBytes: v.allocatedBlockCount &* bs, tree: tree),
-            encryption: v.encryption)
+            encryption: v.encryption,
+            keys: container.volumes.first { $0.superblock?.uuid == v.uuid }.flatMap { facts.unlocks[$0.index] }
+              .map(KeyFigures.init))
         },
         treeFailures: facts.treeFailures, treesWalked: facts.options.walkTrees))
     }
     if let damage = facts.evidenceDamage {
       evidence = .evidenceDamaged(format: facts.evidence.format.rawValue, error: ErrorFigures(damage))
     }
+  }
+}
+
+extension Reason {
+  /// The reason for one ONEKEY volume's key facts (not hardware-bound: that decides its own verdict).
+  static func keys(volume: VolumeFigures, _ keys: KeyFigures) -> Reason {
+    switch keys.state {
+    case "unlocked": .keysUnlocked(volume: volume, keys: keys)
+    case "wrong-credentials": .wrongCredentials(volume: volume, keys: keys)
+    case "unsupported": .keysUnreadable(volume: volume, keys: keys)
+    default: .noCredentials(volume: volume, keys: keys)
+    }
+  }
+}
+
+extension KeyFigures {
+  /// The figures of a volume's key facts.
+  init(_ u: UnlockFacts) {
+    self.init(
+      state: u.state, method: u.method, userUUID: u.userUUID, hint: u.hint, passwordEntries: u.passwordRecords,
+      recoveryEntries: u.recoveryRecords, structure: u.problem?.structure, offset: u.problem?.offset,
+      detail: u.problem?.message ?? u.detail)
   }
 }

@@ -37,6 +37,7 @@ extension Ringo.IPSWCommand {
     @Flag(help: "Do not hash the component files (faster; digest status becomes not-checked).")
     var skipDigests = false
     @Flag(help: "Do not decompress the kernelcache.") var skipKernel = false
+    @OptionGroup(title: "Root filesystem in an Apple Encrypted Archive (.dmg.aea)") var aea: AEAKeyOptions
 
     func validate() throws {
       guard IPSWReport.formats.contains(format) else { throw ValidationError("--format must be text or json") }
@@ -63,7 +64,8 @@ extension Ringo.IPSWCommand {
         guard image.byteCount <= 4 << 20 else { throw CommandFailure(description: "\(ticket): too large for an IM4M") }
         options.ticket = try image.read(0..<image.byteCount)
       }
-      let report = IPSWReport.inspect(ipsw, path: file, options: options, toolVersion: RingoVersion.string)
+      let report = IPSWReport.inspect(
+        ipsw, path: file, options: options, aeaKey: try aea.key(), toolVersion: RingoVersion.string)
       try OutputPolicy.write(try report.rendered(as: format, in: language.language), to: nil)
     }
   }

@@ -1,4 +1,5 @@
 import ArgumentParser
+import DiskImage
 import Foundation
 import IPSWFormat
 import ImageAccess
@@ -22,6 +23,7 @@ extension Ringo.IPSWCommand {
     @Option(help: "Most bytes one entry may decode to.") var maxEntryBytes: UInt64 = 16 << 30
     @Option(help: "Most output bytes per compressed byte.") var maxRatio: UInt64 = 1100
     @OptionGroup var language: LanguageOption
+    @OptionGroup(title: "Apple Encrypted Archives (FILE.aea: decoded to DIR/FILE without .aea)") var aea: AEAKeyOptions
 
     func validate() throws {
       // Extracted files must not land beside the evidence: the output folder may not be the archive's own folder.
@@ -29,6 +31,13 @@ extension Ringo.IPSWCommand {
     }
 
     func run() throws {
+      if Self.isAEA(file) {
+        let (name, bytes, archive) = try AEAExtraction.extract(
+          path: file, key: try aea.key(), into: Self.prepared(output), overwrite: overwrite, maxBytes: maxTotalBytes)
+        print("extracted        \(bytes) \(name)  (AEA profile \(AEAArchive.profileName(archive.profile)), "
+          + "\(archive.segmentCount) segments in \(archive.clusterCount) clusters, every MAC verified)")
+        return
+      }
       let archive = try ZIPArchive(path: file)
       var selected: [CentralDirectoryEntry]?
       if !entries.isEmpty {
@@ -37,9 +46,7 @@ extension Ringo.IPSWCommand {
           return e
         }
       }
-      if !FileManager.default.fileExists(atPath: output) {
-        try FileManager.default.createDirectory(atPath: output, withIntermediateDirectories: false)
-      }
+      _ = try Self.prepared(output)
       let extractor = SafeExtractor(
         archive: archive,
         options: .init(
@@ -55,6 +62,21 @@ extension Ringo.IPSWCommand {
       let w = language.words
       print("\(outcomes.count - failures) \(w[.extracted]), \(failures) \(w[.refusedOrFailed])")
       if failures > 0 { throw ExitCode(1) }
+    }
+
+    /// The output folder, created when missing.
+    static func prepared(_ output: String) throws -> String {
+      if !FileManager.default.fileExists(atPath: output) {
+        try FileManager.default.createDirectory(atPath: output, withIntermediateDirectories: false)
+      }
+      return output
+    }
+
+    /// The file starts with the `AEA1` magic.
+    static func isAEA(_ path: String) -> Bool {
+      guard let handle = FileHandle(forReadingAtPath: path) else { return false }
+      defer { try? handle.close() }
+      return (try? handle.read(upToCount: 4)).map { Array($0) == Array("AEA1".utf8) } ?? false
     }
   }
 }

@@ -25,17 +25,21 @@ struct Map: ParsableCommand {
 
   @OptionGroup var language: LanguageOption
 
+  @OptionGroup(title: "Encrypted volumes") var credentials: CredentialOptions
+
   func run() throws {
     var options = TriageOptions()
     options.hash = false
     options.runLimit = Int.max
     options.language = language.language
+    options.credential = try credentials.credential()
     let report: TriageReport
     do {
       report = try Triage.run(path: image, options: options, toolVersion: RingoVersion.string)
     } catch {
       throw EvidenceUnreadable(underlying: error)
     }
+    try WrongCredentials.check(report, reportWritten: false)
     guard report.regions != nil else {
       throw CommandFailure(description: "no structural map: \(report.verdict.summary)")
     }

@@ -13,12 +13,17 @@ struct TriageCommand: ParsableCommand {
       IMAGE is a raw APFS container, a GPT disk image holding an APFS partition or a DMG of either, also stored \
       as an E01 set (give x.E01) or a split raw set (give x.001, x.000 or x.aa). It is opened read-only and \
       never modified; nothing is written beside it. The verdict is one of: recoverable, \
-      recoverable-with-credentials, unrecoverable-without-vendor, not-apfs, damaged.
+      recoverable-with-credentials, recoverable-on-original-device, unrecoverable-without-vendor, not-apfs, damaged.
+
+      Encrypted (FileVault) volumes are unlocked with --password-file F, --password - (standard input), the \
+      RINGO_PASSWORD environment variable or --recovery-key; the report then counts the files behind the lock. \
+      A wrong password exits with code 4 after writing the report (with the passphrase hint).
 
       Examples:
         ringo triage Samples/ios-full.img
         ringo triage --format json --no-hash -o /tmp/report.json image.img
         ringo triage --min-free 10% --lang ja image.img
+        ringo triage --password-file /cases/42/password.txt filevault.img
       """
   )
 
@@ -49,6 +54,10 @@ struct TriageCommand: ParsableCommand {
       valueName: "file"))
   var alsoWrite: [String] = []
 
+  @OptionGroup(title: "Encrypted volumes") var credentials: CredentialOptions
+
+  @OptionGroup(title: "Apple Encrypted Archives (X.dmg.aea: triaged in memory, nothing decrypted is written)")
+  var aea: AEAKeyOptions
   @Option(help: "Progress on standard error: auto (a line, only when it is a terminal), json (one line a second), none.")
   var progress: ProgressLine.Mode = .auto
 
@@ -94,6 +103,8 @@ struct TriageCommand: ParsableCommand {
     options.ipswPath = ipsw
     options.language = Language(rawValue: lang) ?? .en
     if let minFree, let parsed = MinFreeThreshold(parsing: minFree) { options.minFree = parsed }
+    options.credential = try credentials.credential()
+    options.aeaKey = try aea.key()
     let counter = ByteProgress()
     let line = ProgressLine(mode: progress, quiet: quiet, language: options.language, progress: counter)
     if line != nil { options.progress = counter }
@@ -109,5 +120,6 @@ struct TriageCommand: ParsableCommand {
       if let extraFormat = Self.format(ofPath: extra) { try OutputPolicy.write(try report.rendered(as: extraFormat), to: extra) }
     }
     try OutputPolicy.write(try report.rendered(as: format), to: output)
+    try WrongCredentials.check(report, reportWritten: true)
   }
 }

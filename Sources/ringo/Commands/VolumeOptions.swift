@@ -16,11 +16,16 @@ struct VolumeOptions: ParsableArguments {
     "Read the volume as it was in the snapshot of this name (see ringo ls --snapshots).", valueName: "name"))
   var snapshot: String?
 
+  @OptionGroup(title: "Encrypted volumes") var credentials: CredentialOptions
+
   func open() throws -> VolumeSession {
     do {
-      return try VolumeSession.open(path: image, volumeName: volume, snapshotName: snapshot)
+      return try VolumeSession.open(
+        path: image, volumeName: volume, snapshotName: snapshot, credential: try credentials.credential())
     } catch let error as ImageError {
       throw EvidenceUnreadable(underlying: error)
+    } catch let error as VolumeSession.Failure where error.wrongCredentials {
+      throw WrongCredentials(description: error.description)
     }
   }
 }
