@@ -126,6 +126,22 @@ struct ExternalProgramsTests {
     return out
   }
 
+  /// Every Debian package a system-library target names in Package.swift is a `library` row, so the setup installs
+  /// it: a -dev package installed by hand would build here and fail on a fresh machine.
+  @Test func everySystemLibraryPackageIsListed() throws {
+    let manifest = try String(
+      contentsOfFile: Self.root.appendingPathComponent("Package.swift").path, encoding: .utf8)
+    let libraries = Set(try ExternalPrograms.entries().filter { $0.kind == .library }.map(\.package))
+    var named: [String] = []
+    for match in manifest.matches(of: /\.apt\(\[([^\]]*)\]\)/) {
+      named += match.1.split(separator: ",").map { $0.trimmingCharacters(in: CharacterSet(charactersIn: " \"")) }
+    }
+    #expect(named.count >= 5, "found \(named) in Package.swift")
+    for package in named where !libraries.contains(package) {
+      Issue.record("Package.swift names apt package \(package), which is not a library row of the list")
+    }
+  }
+
   // MARK: the guard can fail
 
   /// A program outside the list is refused by name, before anything runs.
