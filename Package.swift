@@ -143,7 +143,10 @@ let package = Package(
       ]),
     .testTarget(
       name: "CLITests",
-      dependencies: ["ringo", "TestSupport", "IPSWTestSupport", .product(name: "Crypto", package: "swift-crypto")]),
+      dependencies: [
+        "ringo", "TestSupport", "IPSWTestSupport", "DiskImageTestSupport",
+        .product(name: "Crypto", package: "swift-crypto"),
+      ]),
   ],
   swiftLanguageModes: [.v6]
 )
