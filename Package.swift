@@ -11,6 +11,9 @@ let package = Package(
     .executable(name: "ringo", targets: ["ringo"]),
     .executable(name: "ringo-forge", targets: ["ringo-forge"]),
     .executable(name: "ringo-bench", targets: ["ringo-bench"]),
+    // The parsers as one library, for the libFuzzer harnesses of Tools/fuzz (a separate package: `swift build` here
+    // never builds them).
+    .library(name: "RingoParsers", targets: ["ImageAccess", "Codecs", "DiskImage", "IPSWFormat", "APFSFormat", "Triage"]),
   ],
   dependencies: [
     .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
