@@ -16,12 +16,15 @@ package="$here/harnesses"  # the SwiftPM package (its own folder name: a package
 work="${FUZZ_WORK:-$here/.work}"
 timeout_s="${FUZZ_TIMEOUT:-5}"
 # Known leaks in upstream code (lsan.supp says which); anything else is a finding.
+# The Swift runtime's own crash handler reads memory in ways ASan reports as its own bug; libFuzzer prints the stack.
+export SWIFT_BACKTRACE=enable=no
 export LSAN_OPTIONS="suppressions=$here/lsan.supp${LSAN_OPTIONS:+:$LSAN_OPTIONS}"
 flags=(-c release -Xswiftc -sanitize=fuzzer,address -Xswiftc -parse-as-library
   -Xswiftc -Xclang-linker -Xswiftc -fuse-ld=lld)
 # ld.gold (the default) fails on these links with an internal error; lld ships with the Swift toolchain.
 
-build() { swift build --package-path "$package" "${flags[@]}" >&2; }
+# FUZZ_SKIP_BUILD=1: use what was built (two run.sh at once must not both run swift build on this package).
+build() { [ -n "${FUZZ_SKIP_BUILD:-}" ] || swift build --package-path "$package" "${flags[@]}" >&2; }
 bindir() { swift build --package-path "$package" "${flags[@]}" --show-bin-path; }
 
 if [ "${1:-}" = "--build-only" ]; then build; exit 0; fi
