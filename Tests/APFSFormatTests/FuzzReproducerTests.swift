@@ -24,7 +24,7 @@ struct FuzzReproducerTests {
     var image = input + [UInt8](repeating: 0, count: (4096 - input.count % 4096) % 4096)
     if image.isEmpty { image = [UInt8](repeating: 0, count: 4096) }
     for block in stride(from: 0, to: image.count, by: 4096) where image[block..<block + 8].contains(where: { $0 != 0 }) {
-      Scratch.reseal(&image, block: block)
+      BlockEdit.reseal(&image, block: block)
     }
     return image
   }
