@@ -2,20 +2,25 @@ import CFuzzerDriver
 import APFSFormat
 import ImageAccess
 
-/// Runs libFuzzer with `callback` (the harness's `LLVMFuzzerTestOneInput`).
-public func runFuzzer(
-  _ argc: CInt, _ argv: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?,
-  _ callback: @convention(c) (UnsafePointer<UInt8>?, Int) -> CInt
-) -> CInt {
-  var argc = argc
-  var argv = argv
-  return LLVMFuzzerRunDriver(&argc, &argv, callback)
+/// The running harness's body (one per process; set once by ``runFuzzer(_:_:_:)`` before libFuzzer starts).
+nonisolated(unsafe) private var harness: ([UInt8]) -> Void = { _ in }
+
+/// libFuzzer's per-input entry point: hands the input to the harness as an array (libFuzzer may pass a null pointer
+/// for the empty input).
+@_cdecl("LLVMFuzzerTestOneInput")
+public func testOneInput(_ data: UnsafePointer<UInt8>?, _ count: Int) -> CInt {
+  harness(data.map { Array(UnsafeBufferPointer(start: $0, count: count)) } ?? [])
+  return 0
 }
 
-/// The input as an array (libFuzzer may pass a null pointer for the empty input).
-public func bytes(_ data: UnsafePointer<UInt8>?, _ count: Int) -> [UInt8] {
-  guard let data, count > 0 else { return [] }
-  return Array(UnsafeBufferPointer(start: data, count: count))
+/// Runs libFuzzer over `body`; each harness's `main` calls this.
+public func runFuzzer(
+  _ argc: CInt, _ argv: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?, _ body: @escaping ([UInt8]) -> Void
+) -> CInt {
+  harness = body
+  var argc = argc
+  var argv = argv
+  return LLVMFuzzerRunDriver(&argc, &argv) { testOneInput($0, $1) }
 }
 
 /// APFS objects carry a Fletcher-64 checksum that random mutation never gets right, so every `blockSize` block whose

@@ -13,14 +13,8 @@ func fuzz(_ input: [UInt8]) {
   // padding (real UDIF chunks have some), so a shorter expected size is, by design, a shorter chunk.
 }
 
-@_cdecl("LLVMFuzzerTestOneInput")
-public func testOneInput(_ data: UnsafePointer<UInt8>?, _ count: Int) -> CInt {
-  fuzz(bytes(data, count))
-  return 0
-}
-
-/// SwiftPM links an executable's `main` to `<module>_main`; libFuzzer's driver takes over from here.
+/// SwiftPM links an executable's `main` to `<module>_main`: libFuzzer's driver takes over from here.
 @_cdecl("codec_adc_main")
 public func fuzzerMain(_ argc: CInt, _ argv: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?) -> CInt {
-  runFuzzer(argc, argv) { testOneInput($0, $1) }
+  runFuzzer(argc, argv, fuzz)
 }

@@ -16,14 +16,8 @@ func fuzz(_ input: [UInt8]) {
   }
 }
 
-@_cdecl("LLVMFuzzerTestOneInput")
-public func testOneInput(_ data: UnsafePointer<UInt8>?, _ count: Int) -> CInt {
-  fuzz(bytes(data, count))
-  return 0
-}
-
-/// SwiftPM links an executable's `main` to `<module>_main`; libFuzzer's driver takes over from here.
+/// SwiftPM links an executable's `main` to `<module>_main`: libFuzzer's driver takes over from here.
 @_cdecl("der_main")
 public func fuzzerMain(_ argc: CInt, _ argv: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?) -> CInt {
-  runFuzzer(argc, argv) { testOneInput($0, $1) }
+  runFuzzer(argc, argv, fuzz)
 }
