@@ -1,5 +1,6 @@
 import CFuzzerDriver
 import APFSFormat
+import Codecs
 import ImageAccess
 
 /// The running harness's body (one per process; set once by ``runFuzzer(_:_:_:)`` before libFuzzer starts).
@@ -77,5 +78,17 @@ public func drain(_ source: any ByteSource, limit: Int = 8 << 20, piece: Int = 6
     let next = min(end, offset + piece)
     _ = try? source.withBytes(offset..<next) { $0.count }
     offset = next
+  }
+}
+
+/// The codec harnesses' body: bounded output (at most 4 MiB whatever the input claims); a stream that decodes must
+/// decode the same way into a buffer of its exact size and, unless `shorterMayPass`, be refused by one byte less.
+public func fuzzCodec(_ codec: Codec, _ input: [UInt8], shorterMayPass: Bool = false) {
+  guard let out = try? codec.decompress(input, limit: 4 << 20) else { return }
+  guard let again = try? codec.decompress(input, expectedSize: out.count, limit: 4 << 20), again == out else {
+    fatalError("\(codec): the stream decodes to \(out.count) bytes unbounded but not into a buffer of that size")
+  }
+  if !shorterMayPass, !out.isEmpty, (try? codec.decompress(input, expectedSize: out.count - 1, limit: 4 << 20)) != nil {
+    fatalError("\(codec): a stream of \(out.count) bytes was accepted as \(out.count - 1)")
   }
 }
