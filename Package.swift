@@ -12,6 +12,9 @@ let package = Package(
     .executable(name: "ringo", targets: ["ringo"]),
     .executable(name: "ringo-forge", targets: ["ringo-forge"]),
     .executable(name: "ringo-bench", targets: ["ringo-bench"]),
+    // The parsers as one library, for the libFuzzer harnesses of Tools/fuzz (a separate package: `swift build` here
+    // never builds them).
+    .library(name: "RingoParsers", targets: ["ImageAccess", "Codecs", "DiskImage", "IPSWFormat", "APFSFormat", "Evidence", "Triage"]),
   ],
   dependencies: [
     .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -198,7 +201,8 @@ let package = Package(
     .testTarget(
       name: "CLITests",
       dependencies: [
-        "ringo", "TestSupport", "IPSWTestSupport", "APFSForge", .product(name: "Crypto", package: "swift-crypto"),
+        "ringo", "TestSupport", "IPSWTestSupport", "DiskImageTestSupport", "APFSForge",
+        .product(name: "Crypto", package: "swift-crypto"),
       ]),
   ],
   swiftLanguageModes: [.v6]

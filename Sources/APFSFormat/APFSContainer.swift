@@ -170,7 +170,14 @@ public struct APFSContainer: Sendable {
     throw .damaged(
       blockZero: zero, attempts: attempts, anomalies: anomalies,
       error: lastError ?? ParseError(.invalid("no valid checkpoint superblock"), in: "checkpoint descriptor area",
-                                     at: Int(zero.checkpointDescriptorBase) &* blockSize))
+                                     at: byteOffset(block: zero.checkpointDescriptorBase, blockSize: blockSize)))
+  }
+
+  /// The byte offset of `block`, or nil when it is past what an offset can hold (an on-disk block number is any
+  /// 64-bit value; found by fuzzing: `Int(_:)` trapped on a checkpoint descriptor base past `Int.max`).
+  static func byteOffset(block: UInt64, blockSize: Int) -> Int? {
+    let (bytes, overflow) = block.multipliedReportingOverflow(by: UInt64(max(0, blockSize)))
+    return overflow || bytes > UInt64(Int.max) ? nil : Int(bytes)
   }
 
   /// Reads and parses a container superblock at byte `offset` (block size from the superblock itself).

@@ -29,6 +29,7 @@ public struct ResourceFork: Sendable, Equatable {
   /// Parses the XML bytes; `offset` is where they sit in the file (for errors).
   public init(parsingXML bytes: [UInt8], at offset: Int) throws(ParseError) {
     try Self.checkNesting(bytes, at: offset)
+    try BinaryPropertyList.check(bytes, base: offset, structure: "resource fork plist")  // Foundation crashes on some
     let object: Any
     do {
       object = try PropertyListSerialization.propertyList(from: Data(bytes), options: [], format: nil)

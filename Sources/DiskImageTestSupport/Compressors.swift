@@ -43,6 +43,38 @@ public enum Compressors {
     return Array(output.prefix(produced))
   }
 
+  /// A raw-deflate bomb: `mebibytes` MiB of zeros at about deflate's maximum ratio (~1032:1), built without ever
+  /// holding the output: one MiB of zeros is deflated once with a full flush (which resets the window, so every
+  /// further MiB encodes to the same bytes), repeated, and closed by an empty final block.
+  public static func deflateZeroBomb(mebibytes: Int) -> [UInt8] {
+    var stream = z_stream()
+    var status = deflateInit2_(
+      &stream, 9, Z_DEFLATED, -15, 9, Z_DEFAULT_STRATEGY, zlibVersion(), Int32(MemoryLayout<z_stream>.size))
+    precondition(status == Z_OK)
+    defer { deflateEnd(&stream) }
+    var zeros = [UInt8](repeating: 0, count: 1 << 20)
+    var output = [UInt8](repeating: 0, count: 64 << 10)
+    func pass(_ input: UnsafeMutableBufferPointer<UInt8>?, _ flush: Int32) -> [UInt8] {
+      output.withUnsafeMutableBufferPointer { out in
+        stream.next_in = input?.baseAddress
+        stream.avail_in = uInt(input?.count ?? 0)
+        stream.next_out = out.baseAddress
+        stream.avail_out = uInt(out.count)
+        status = CZlib.deflate(&stream, flush)
+        precondition(stream.avail_in == 0 && stream.avail_out > 0, "deflate bomb block did not fit")
+        return Array(out.prefix(out.count - Int(stream.avail_out)))
+      }
+    }
+    let block = zeros.withUnsafeMutableBufferPointer { pass($0, Z_FULL_FLUSH) }
+    precondition(status == Z_OK)
+    let tail = pass(nil, Z_FINISH)
+    precondition(status == Z_STREAM_END)
+    var bomb: [UInt8] = []
+    bomb.reserveCapacity(block.count * mebibytes + tail.count)
+    for _ in 0..<mebibytes { bomb += block }
+    return bomb + tail
+  }
+
   /// bzip2 (`BZ2_bzBuffToBuffCompress`), the UDIF 0x80000006 payload.
   public static func bzip2(_ input: [UInt8]) -> [UInt8] {
     var destinationCount = UInt32(input.count + input.count / 100 + 600)

@@ -180,7 +180,8 @@ public enum ShellCommands {
   public static let builtins: Set<String> = [
     "[", "[[", ":", ".", "alias", "break", "cd", "command", "continue", "declare", "echo", "eval", "exec", "exit",
     "export", "false", "getopts", "hash", "let", "local", "printf", "pwd", "read", "readonly", "return", "set",
-    "shift", "source", "test", "trap", "true", "type", "ulimit", "umask", "unset", "wait", "kill",
+    "shift", "source", "test", "trap", "true", "type", "ulimit", "umask", "unset", "wait", "kill", "mapfile",
+    "readarray", "pushd", "popd", "dirs", "builtin", "caller", "compgen", "disown", "jobs", "shopt", "times",
   ]
   static let wrappers: Set<String> = ["time", "env", "exec", "command", "timeout", "nice", "xargs"]
 

@@ -105,6 +105,7 @@ struct ExternalProgramsTests {
     let tools = Self.root.appendingPathComponent("Tools").path
     let walker = FileManager.default.enumerator(atPath: tools)
     while let relative = walker?.nextObject() as? String {
+      if Self.isBuildOutput(relative) { walker?.skipDescendants(); continue }
       if relative.hasSuffix(".sh") { scripts.append("Tools/" + relative) }
     }
     #expect(scripts.contains("Tools/setup-test-deps.sh"))
@@ -121,9 +122,15 @@ struct ExternalProgramsTests {
     var out: [String] = []
     let walker = FileManager.default.enumerator(atPath: base)
     while let relative = walker?.nextObject() as? String {
+      if isBuildOutput(relative) { walker?.skipDescendants(); continue }
       if relative.hasSuffix(".swift") { out.append(folder + "/" + relative) }
     }
     return out
+  }
+
+  /// A hidden folder (`.build` of the fuzz harness package, `.work`): build output and package checkouts, not ours.
+  static func isBuildOutput(_ relative: String) -> Bool {
+    relative.split(separator: "/").last?.hasPrefix(".") == true
   }
 
   /// Every Debian package a system-library target names in Package.swift is a `library` row, so the setup installs

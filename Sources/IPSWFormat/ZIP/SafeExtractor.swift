@@ -13,19 +13,34 @@ import ImageAccess
 ///   symlink anywhere in the output path (planted before or during extraction) stops the write; files are created
 ///   with `O_NOFOLLOW` and, unless `overwrite`, `O_EXCL` (existing files are never replaced).
 /// - Symlink entries are not created (reported as refused).
-/// - Output is capped in total and per entry by ``ReadLimits`` (size and compression ratio); a capped or failed file
-///   is removed. CRC-32 mismatches are reported (the file is kept, marked).
+/// - Output is capped in total (``Options/maxTotalBytes``, by default the free space of the output folder's file
+///   system less a reserve, under a ceiling), per entry and by compression ratio (``ReadLimits``). An entry whose
+///   declared size is past a cap is refused before its file is created; one that decodes past a cap stops before the
+///   chunk that would cross it is written, and its partial file is removed. CRC-32 mismatches are reported (the file
+///   is kept, marked).
 public struct SafeExtractor {
   public struct Options: Sendable {
     public var overwrite: Bool
     public var limits: ReadLimits
-    /// Most bytes written over the whole extraction.
-    public var maxTotalBytes: UInt64
-    public init(overwrite: Bool = false, limits: ReadLimits = ReadLimits(), maxTotalBytes: UInt64 = 64 << 30) {
+    /// Most bytes written over the whole extraction; nil: ``SafeExtractor/defaultTotalBytes(freeBytes:)`` of the
+    /// output folder's free space.
+    public var maxTotalBytes: UInt64?
+    public init(overwrite: Bool = false, limits: ReadLimits = ReadLimits(), maxTotalBytes: UInt64? = nil) {
       self.overwrite = overwrite
       self.limits = limits
       self.maxTotalBytes = maxTotalBytes
     }
+  }
+
+  /// The default total cap never passes this, whatever the free space.
+  public static let totalBytesCeiling: UInt64 = 64 << 30
+  /// Free space the default total cap leaves on the output file system.
+  public static let freeSpaceReserve: UInt64 = 1 << 30
+
+  /// The default total cap for a file system with `freeBytes` available: the free space less
+  /// ``freeSpaceReserve``, at most ``totalBytesCeiling``.
+  public static func defaultTotalBytes(freeBytes: UInt64) -> UInt64 {
+    min(totalBytesCeiling, freeBytes > freeSpaceReserve ? freeBytes - freeSpaceReserve : 0)
   }
 
   /// What happened to one entry.
@@ -35,6 +50,8 @@ public struct SafeExtractor {
     public var name: String
     public var bytes: UInt64
     public var detail: String?
+    /// Offset of the entry's local header in the archive.
+    public var offset: UInt64 = 0
     public var isFailure: Bool { !["written", "directory"].contains(status) }
   }
 
@@ -77,10 +94,18 @@ public struct SafeExtractor {
     let root = open(directory, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC)
     guard root >= 0 else { throw ImageError(.open, path: directory, errno: errno) }
     defer { close(root) }
+    let maxTotal: UInt64
+    if let explicit = options.maxTotalBytes {
+      maxTotal = explicit
+    } else {
+      var fs = statvfs()
+      guard fstatvfs(root, &fs) == 0 else { throw ImageError(.open, path: directory, errno: errno) }
+      maxTotal = Self.defaultTotalBytes(freeBytes: UInt64(fs.f_bavail).multipliedReportingOverflow(by: UInt64(fs.f_frsize)).partialValue)
+    }
     var total: UInt64 = 0
     var outcomes: [Outcome] = []
     for entry in entries ?? archive.entries {
-      var outcome = Outcome(status: "", name: entry.name, bytes: 0, detail: nil)
+      var outcome = Outcome(status: "", name: entry.name, bytes: 0, detail: nil, offset: entry.localHeaderOffset)
       let parts: [String]
       switch Self.components(of: entry.rawName) {
       case .failure(let refusal):
@@ -131,6 +156,18 @@ public struct SafeExtractor {
         outcomes.append(outcome)
         continue
       }
+      var limits = options.limits
+      limits.maxOutputBytes = min(limits.maxOutputBytes, maxTotal - total)
+      // A declared size past a cap is refused before the file is created.
+      if let refusal = limits.refusal(
+        uncompressedSize: entry.uncompressedSize, compressedSize: entry.compressedSize, stored: entry.method == .stored)
+      {
+        outcome.status = "limit-exceeded"
+        outcome.detail =
+          "\(refusal)\(limits.maxOutputBytes < options.limits.maxOutputBytes ? " (total cap \(maxTotal), \(total) written)" : ""); nothing written"
+        outcomes.append(outcome)
+        continue
+      }
       let leaf = parts.last!
       let flags = O_WRONLY | O_CREAT | O_NOFOLLOW | O_CLOEXEC | (options.overwrite ? O_TRUNC : O_EXCL)
       let out = openat(fd, leaf, flags, 0o644)
@@ -141,8 +178,6 @@ public struct SafeExtractor {
         outcomes.append(outcome)
         continue
       }
-      var limits = options.limits
-      limits.maxOutputBytes = min(limits.maxOutputBytes, options.maxTotalBytes - total)
       do {
         let result = try archive.read(entry, limits: limits) { bytes in
           var done = 0

@@ -14,13 +14,43 @@ public struct ZIPLimits: Sendable, Equatable {
 
 /// Limits for decoding one entry: guards against decompression bombs.
 public struct ReadLimits: Sendable, Equatable {
+  /// The default ratio cap. Deflate's own maximum is about 1032:1, so a cap at or above that never fires on a
+  /// deflate bomb; 100:1 is well under it and well above real IPSW entries (compressed disk images and firmware,
+  /// near 1:1; property lists, about 10:1).
+  public static let defaultMaxRatio: UInt64 = 100
+  /// Output an entry may always produce whatever its ratio (a small, mostly-zero file is not a bomb).
+  public static let defaultRatioAllowance: UInt64 = 1 << 20
   /// Most bytes one entry may produce.
   public var maxOutputBytes: UInt64
-  /// Most output bytes per input byte (deflate's real maximum is about 1032:1).
+  /// Most output bytes per input byte, once the output passes ``ratioAllowanceBytes``.
   public var maxRatio: UInt64
-  public init(maxOutputBytes: UInt64 = 16 << 30, maxRatio: UInt64 = 1100) {
+  /// Output below this many bytes is never refused for its ratio.
+  public var ratioAllowanceBytes: UInt64
+  public init(
+    maxOutputBytes: UInt64 = 16 << 30, maxRatio: UInt64 = ReadLimits.defaultMaxRatio,
+    ratioAllowanceBytes: UInt64 = ReadLimits.defaultRatioAllowance
+  ) {
     self.maxOutputBytes = maxOutputBytes
     self.maxRatio = maxRatio
+    self.ratioAllowanceBytes = ratioAllowanceBytes
+  }
+
+  /// Most bytes an entry of `compressedSize` bytes may produce under the ratio cap.
+  public func ratioCap(compressedSize: UInt64) -> UInt64 {
+    let scaled = compressedSize.multipliedReportingOverflow(by: maxRatio)
+    return max(scaled.overflow ? .max : scaled.partialValue, ratioAllowanceBytes)
+  }
+
+  /// Why an entry declaring `uncompressedSize` from `compressedSize` bytes is refused before any byte is decoded, or
+  /// nil. Stored entries decode to exactly their stored bytes, so only their size counts.
+  public func refusal(uncompressedSize: UInt64, compressedSize: UInt64, stored: Bool) -> String? {
+    if !stored, uncompressedSize > ratioCap(compressedSize: compressedSize) {
+      return "declared size \(uncompressedSize) from \(compressedSize) compressed bytes is past the compression ratio cap \(maxRatio):1"
+    }
+    if uncompressedSize > maxOutputBytes {
+      return "declared size \(uncompressedSize) is past the output size cap \(maxOutputBytes)"
+    }
+    return nil
   }
 }
 
@@ -214,8 +244,10 @@ public final class ZIPArchive: Sendable {
   /// Streams the entry's decoded bytes to `body` in chunks, checking size limits and computing the CRC-32.
   ///
   /// Stored entries are passed straight from the mapping; deflated entries go through the raw-deflate decoder.
-  /// Decoding stops with `.limitExceeded` as soon as the output passes `limits.maxOutputBytes`, the entry's declared
-  /// uncompressed size, or `limits.maxRatio` times the compressed size.
+  /// An entry whose declared size is already past `limits.maxOutputBytes` or the ratio cap is refused before anything
+  /// is decoded; otherwise decoding stops with `.limitExceeded` before handing on the chunk that would pass
+  /// `limits.maxOutputBytes`, the entry's declared uncompressed size, or the ratio cap
+  /// (``ReadLimits/ratioCap(compressedSize:)``; stored entries are not ratio-capped).
   ///
   /// - Returns: the byte count and CRC; the caller decides what a CRC mismatch means.
   @discardableResult
@@ -230,8 +262,17 @@ public final class ZIPArchive: Sendable {
     let range = try dataRange(of: entry)
     var crc = CRC32()
     var produced: UInt64 = 0
-    let ratioCap = UInt64(range.count).multipliedReportingOverflow(by: limits.maxRatio)
-    let cap = min(limits.maxOutputBytes, entry.uncompressedSize, ratioCap.overflow ? .max : max(ratioCap.partialValue, 64))
+    let ratioCap = entry.method == .stored ? UInt64.max : limits.ratioCap(compressedSize: UInt64(range.count))
+    let cap = min(limits.maxOutputBytes, entry.uncompressedSize, ratioCap)
+    // Refused before decoding anything when the declared size alone is past a cap.
+    if let refusal = limits.refusal(
+      uncompressedSize: entry.uncompressedSize, compressedSize: UInt64(range.count), stored: entry.method == .stored)
+    {
+      throw ParseError(
+        .limitExceeded(what: "\(entry.name): \(refusal)", limit: Int(clamping: cap)), in: "data of \(entry.name)",
+        at: range.lowerBound)
+    }
+    // Checked before `body` sees a chunk, so nothing past a cap is ever handed on (or written).
     func emit(_ bytes: UnsafeRawBufferPointer) throws {
       produced += UInt64(bytes.count)
       guard produced <= cap else {

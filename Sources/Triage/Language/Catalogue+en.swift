@@ -333,6 +333,7 @@ struct EnglishCatalogue: Catalogue {
       .emptyImage: "empty image: the file holds 0 bytes, so there is nothing to classify",
       .sampledOneWindowIn: "sampled (shares are of the scanned bytes): one 8 MiB window in every",
       .exactModeIsReported: "triage reports use exact mode",
+      .entryAtOffset: "entry at offset",
       .batchOf: "Batch triage of", .reportsIn: "reports in", .verdicts: "Verdicts", .filesHeading: "Files",
     ]
   }

@@ -341,6 +341,7 @@ struct JapaneseCatalogue: Catalogue {
       .emptyImage: "空のイメージ: ファイルは 0 バイトで、分類するものがありません",
       .sampledOneWindowIn: "抽出スキャン（割合はスキャンしたバイトに対するもの）: 8 MiB のウィンドウを次の数ごとに 1 つ",
       .exactModeIsReported: "トリアージ報告書は全ブロックの厳密な判定を使います",
+      .entryAtOffset: "エントリの位置（オフセット）",
       .batchOf: "一括トリアージ:", .reportsIn: "レポートの出力先", .verdicts: "判定", .filesHeading: "ファイル",
     ]
   }

@@ -59,6 +59,7 @@ public enum Label: String, Sendable, CaseIterable {
   case dataBytes = "data-bytes", highEntropy = "high-entropy", wholeImageEncrypted = "whole-image-encrypted"
   case svgWritten = "svg-written", entropyOf = "entropy-of", id
   case sampledOneWindowIn = "sampled-one-window-in", exactModeIsReported = "exact-mode-is-reported"
+  case entryAtOffset = "entry-at-offset"
   // dmg
   case koly, kind, rawDiskImage = "raw-disk-image", hmacKey = "hmac-key", bits, encryptedData = "encrypted-data", at
   case encryptedDiskImage = "encrypted-disk-image", keyFromUser = "key-from-user", keyFromApple = "key-from-apple"

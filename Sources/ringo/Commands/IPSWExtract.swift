@@ -11,17 +11,23 @@ extension Ringo.IPSWCommand {
       abstract: "Extract entries into a folder, safely.",
       discussion: """
         Names that would escape the folder (absolute, `..`, backslashes) and symlinks (as entries or anywhere in the \
-        output path) are refused. Existing files are kept unless --overwrite. Output is capped per entry, in total, \
-        and by compression ratio; CRC-32 mismatches are reported. Exit status 1 if anything was refused or failed.
+        output path) are refused. Existing files are kept unless --overwrite. Output is capped per entry, in total \
+        (by default the output file system's free space less 1 GiB, at most 64 GiB) and by compression ratio \
+        (100:1 past the first MiB of an entry; deflate bombs reach about 1032:1). An entry whose declared size is \
+        past a cap is refused before its file is created; one that decodes past a cap stops before writing past it \
+        and its partial file is removed; both are reported with the entry's name and offset. CRC-32 mismatches are \
+        reported. Exit status 1 if anything was refused or failed.
         """)
 
     @Argument(help: "The IPSW file (opened read-only).") var file: String
     @Option(name: .shortAndLong, help: "Output folder (created if missing; must not be a symlink).") var output: String
     @Option(name: .customLong("entry"), help: "Extract only this entry (repeatable).") var entries: [String] = []
     @Flag(help: "Replace existing files.") var overwrite = false
-    @Option(help: "Most bytes to write in total.") var maxTotalBytes: UInt64 = 64 << 30
+    @Option(help: "Most bytes to write in total (default: free space of the output file system less 1 GiB, at most 64 GiB).")
+    var maxTotalBytes: UInt64?
     @Option(help: "Most bytes one entry may decode to.") var maxEntryBytes: UInt64 = 16 << 30
-    @Option(help: "Most output bytes per compressed byte.") var maxRatio: UInt64 = 1100
+    @Option(help: "Most output bytes per compressed byte, past the first MiB of an entry.")
+    var maxRatio: UInt64 = ReadLimits.defaultMaxRatio
     @OptionGroup var language: LanguageOption
     @OptionGroup(title: "Apple Encrypted Archives (FILE.aea: decoded to DIR/FILE without .aea)") var aea: AEAKeyOptions
 
@@ -33,7 +39,8 @@ extension Ringo.IPSWCommand {
     func run() throws {
       if Self.isAEA(file) {
         let (name, bytes, archive) = try AEAExtraction.extract(
-          path: file, key: try aea.key(), into: Self.prepared(output), overwrite: overwrite, maxBytes: maxTotalBytes)
+          path: file, key: try aea.key(), into: Self.prepared(output), overwrite: overwrite,
+          maxBytes: maxTotalBytes ?? maxEntryBytes)
         print("extracted        \(bytes) \(name)  (AEA profile \(AEAArchive.profileName(archive.profile)), "
           + "\(archive.segmentCount) segments in \(archive.clusterCount) clusters, every MAC verified)")
         return
@@ -57,7 +64,7 @@ extension Ringo.IPSWCommand {
       for o in outcomes {
         if o.isFailure { failures += 1 }
         print("\(o.status.padding(toLength: 16, withPad: " ", startingAt: 0)) \(o.bytes) \(o.name)"
-          + (o.detail.map { "  (\($0))" } ?? ""))
+          + (o.detail.map { "  (\($0); \(language.words[.entryAtOffset]) \(o.offset))" } ?? ""))
       }
       let w = language.words
       print("\(outcomes.count - failures) \(w[.extracted]), \(failures) \(w[.refusedOrFailed])")
