@@ -8,7 +8,7 @@ func fuzz(_ input: [UInt8]) {
   var image = paddedToBlocks(input)
   fixAPFSChecksums(&image)
   let blocks = image.count / 4096
-  _ = try? ObjectMap(at: 0, maxTransactionID: .max, nodeLimit: 256, keepingVersions: true) { address in
+  _ = try? ObjectMap(at: PhysicalBlock(rawValue: 0), maxTransactionID: TransactionID(rawValue: .max), nodeLimit: 256, keepingVersions: true) { address in
     guard address < UInt64(blocks) else {
       throw ParseError(.valueOutOfRange(field: "block", value: address), in: "fuzz image", at: nil)
     }

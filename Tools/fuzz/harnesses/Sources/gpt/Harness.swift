@@ -1,5 +1,5 @@
 import FuzzSupport
-import APFSFormat
+import Evidence
 import ImageAccess
 
 /// libFuzzer harness `gpt` (FUZZING.md lists every harness).
