@@ -1,22 +1,9 @@
 import APFSFormat
 import Foundation
 
-/// Names, times and type letters of file-system entries as `ls` and `stat` print them.
+/// Names and times of file-system entries as `ls --snapshots` and `stat` print them (the listing's type letters are
+/// `ListingFormat.letter`).
 public enum EntryText {
-  public static func typeLetter(_ kind: FileKind) -> String {
-    switch kind {
-    case .regular: "r"
-    case .directory: "d"
-    case .symlink: "l"
-    case .fifo: "p"
-    case .characterDevice: "c"
-    case .blockDevice: "b"
-    case .socket: "s"
-    case .whiteout: "w"
-    case .unknown: "-"
-    }
-  }
-
   /// An APFS time (nanoseconds since 1970, UTC) as ISO 8601 with nine fraction digits.
   public static func time(nanoseconds: UInt64) -> String {
     let seconds = nanoseconds / 1_000_000_000
