@@ -277,6 +277,26 @@ struct EnglishCatalogue: Catalogue {
       + "files per protection class: \(list.isEmpty ? "none" : list)"
   }
 
+  func unlock(_ u: TriageReport.Volume.Unlock) -> String {
+    let state: String
+    switch u.state {
+    case "unlocked":
+      state = (u.method == "recovery-key" ? "unlocked with the personal recovery key" : "unlocked with the password")
+        + (u.userUUID.map { " of user \($0)" } ?? "")
+    case "locked": state = "locked (no credentials given)"
+    case "wrong-credentials": state = "not unlocked: the supplied credentials are wrong"
+    case "hardware-bound":
+      state = "keys bound to the original Mac's security chip"
+        + (u.structure.map { " (\($0)" + (u.offset.map { " at offset \($0)" } ?? "") + ")" } ?? "")
+    case "unsupported": state = "cannot be unlocked here" + (u.structure.map { " (\($0))" } ?? "")
+    case "not-encrypted": state = "not encrypted"
+    default: state = u.state
+    }
+    let kinds = u.kekEntries.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", ")
+    return "unlock: \(state); KEK entries: \(kinds.isEmpty ? "none" : kinds); "
+      + (u.hint.map { "hint: \"\($0)\"" } ?? "no hint")
+  }
+
   var labels: [Label: String] {
     [
       .title: "Ringo triage report", .verdict: "Verdict", .reasons: "Why", .advice: "What to do",

@@ -281,6 +281,38 @@ struct JapaneseCatalogue: Catalogue {
       + "保護クラス別ファイル数: \(list.isEmpty ? "なし" : list)"
   }
 
+  func unlock(_ u: TriageReport.Volume.Unlock) -> String {
+    let state: String
+    switch u.state {
+    case "unlocked":
+      state = (u.userUUID.map { "ユーザー \($0) の" } ?? "")
+        + (u.method == "recovery-key" ? "個人用復旧キーで解除済み" : "パスワードで解除済み")
+    case "locked": state = "ロック中（認証情報の指定なし）"
+    case "wrong-credentials": state = "解除できませんでした（指定された認証情報が正しくありません）"
+    case "hardware-bound":
+      state = "元の Mac のセキュリティチップに結び付いた鍵"
+        + (u.structure.map { "（\($0)" + (u.offset.map { "、オフセット \($0)" } ?? "") + "）" } ?? "")
+    case "unsupported": state = "この環境では解除できません" + (u.structure.map { "（\($0)）" } ?? "")
+    case "not-encrypted": state = "暗号化なし"
+    default: state = u.state
+    }
+    let kinds = u.kekEntries.sorted { $0.key < $1.key }.map { "\(kekKind($0.key)) \($0.value)" }
+      .joined(separator: "、")
+    return "ロック解除: \(state)；KEK エントリ: \(kinds.isEmpty ? "なし" : kinds)；"
+      + (u.hint.map { "パスワードのヒント「\($0)」" } ?? "パスワードのヒントなし")
+  }
+
+  /// KEK entry kinds in Japanese; other kinds are keybag tag names (codes), kept as they are.
+  private func kekKind(_ kind: String) -> String {
+    switch kind {
+    case "password": "パスワード"
+    case "recovery-key": "個人用復旧キー"
+    case "hfs-converted": "HFS+ から変換"
+    case "unparseable": "解析不能"
+    default: kind
+    }
+  }
+
   var labels: [Label: String] {
     [
       .title: "Ringo トリアージ報告書", .verdict: "判定", .reasons: "理由", .advice: "対応", .evidence: "証拠",
