@@ -37,7 +37,9 @@ struct Labels {
   }
 
   /// The unlock line of an encrypted volume (state, method, user, KEK entries, hint).
-  func unlock(_ unlock: TriageReport.Volume.Unlock) -> String { words.unlock(unlock) }
+  func unlock(_ unlock: TriageReport.Volume.Unlock, encryption: String) -> String {
+    words.unlock(unlock, encryption: encryption)
+  }
 
   /// `label:` padded to `width` characters, then the value (the text renderer's field lines).
   func field(_ label: Label, width: Int) -> String { Words(lang).field(label, width: width) }

@@ -66,6 +66,12 @@ import Triage
     let data = try #require(report.container?.volumes.first { $0.encryption == "per-file" })
     #expect(data.unlock?.state == "unsupported")
     #expect(try SchemaCheck.validate(report))
+    // The unlock line says why, not an empty KEK list.
+    #expect(TextRenderer().render(report).contains("unlock: not possible off the device: per-file class keys"))
+    let ja = try Triage.run(
+      path: sample, options: Self.options(Credential(password: "1234"), lang: .ja), toolVersion: "t")
+    let line = try #require(TextRenderer().render(ja).split(separator: "\n").first { $0.contains("ロック解除") })
+    #expect(line.contains("端末の外では不可能") && StrayEnglish.words(in: String(line)).isEmpty, "\(line)")
   }
 
   /// The text and Markdown reports have a line of their own for the unlock: state, method, user, KEK entries, hint;

@@ -277,7 +277,10 @@ struct EnglishCatalogue: Catalogue {
       + "files per protection class: \(list.isEmpty ? "none" : list)"
   }
 
-  func unlock(_ u: TriageReport.Volume.Unlock) -> String {
+  func unlock(_ u: TriageReport.Volume.Unlock, encryption: String) -> String {
+    if encryption == "per-file" {
+      return "unlock: not possible off the device: per-file class keys are wrapped inside its Secure Enclave"
+    }
     let state: String
     switch u.state {
     case "unlocked":

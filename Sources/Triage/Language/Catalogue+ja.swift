@@ -281,7 +281,10 @@ struct JapaneseCatalogue: Catalogue {
       + "保護クラス別ファイル数: \(list.isEmpty ? "なし" : list)"
   }
 
-  func unlock(_ u: TriageReport.Volume.Unlock) -> String {
+  func unlock(_ u: TriageReport.Volume.Unlock, encryption: String) -> String {
+    if encryption == "per-file" {
+      return "ロック解除: 端末の外では不可能（ファイルごとのクラス鍵は端末の Secure Enclave 内で保護されています）"
+    }
     let state: String
     switch u.state {
     case "unlocked":
