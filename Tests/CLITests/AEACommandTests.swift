@@ -196,5 +196,11 @@ extension AEACommandTests {
     let bad = try UnlockCommandTests.run(["ipsw", "extract", fixture, "--aea-public-key", folder + "/other.der", "-o", out2])
     #expect(bad.status == 1 && bad.stderr.contains("AEA signature at offset"), "\(bad.stderr)")
     #expect((try? FileManager.default.contentsOfDirectory(atPath: out2))?.isEmpty ?? true)
+    // In Japanese the summary line has no English word (the status `written` and the signature state are codes).
+    let out3 = try UnlockCommandTests.directory() + "/out"
+    let ja = try UnlockCommandTests.run(["ipsw", "extract", "--lang", "ja", fixture, "-o", out3])
+    #expect(ja.status == 0 && ja.stdout.contains("すべての MAC を検証済み") && ja.stdout.contains("署名 not-checked"))
+    #expect(StrayEnglish.words(in: ja.stdout, names: ["contactVerificationTest.shortcut"], allowing: ["written"]).isEmpty,
+            "\(ja.stdout)")
   }
 }

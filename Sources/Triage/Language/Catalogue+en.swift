@@ -350,7 +350,7 @@ struct EnglishCatalogue: Catalogue {
       .img4Payloads: "IMG4 payloads", .ticket: "Ticket", .signature: "signature", .cert: "cert", .issuer: "issuer",
       .spaceNeed: "Space need (estimate) for a {gb} GB device", .padding: "padding", .from: "from",
       .rootVolumes: "root filesystem volumes (APFS)", .rootFilesystem: "root filesystem",
-      .extracted: "extracted", .refusedOrFailed: "refused or failed", .payload: "payload", .appended: "appended",
+      .clusters: "clusters", .everyMACVerified: "every MAC verified", .extracted: "extracted", .refusedOrFailed: "refused or failed", .payload: "payload", .appended: "appended",
       .compressionInfo: "compression info", .algorithm: "algorithm", .iv: "iv", .properties: "properties",
       .images: "images", .certificate: "certificate", .valid: "valid",
       .emptyImage: "empty image: the file holds 0 bytes, so there is nothing to classify",

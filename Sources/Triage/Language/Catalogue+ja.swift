@@ -370,7 +370,7 @@ struct JapaneseCatalogue: Catalogue {
       .cert: "証明書", .issuer: "発行者", .spaceNeed: "必要容量（推定、{gb} GB 端末）", .padding: "パディング",
       .from: "根拠", .rootVolumes: "ルートファイルシステムのボリューム（APFS）",
       .rootFilesystem: "ルートファイルシステム",
-      .extracted: "件を取り出し", .refusedOrFailed: "件を拒否または失敗", .payload: "ペイロード", .appended: "追加データ",
+      .clusters: "クラスタ", .everyMACVerified: "すべての MAC を検証済み", .extracted: "件を取り出し", .refusedOrFailed: "件を拒否または失敗", .payload: "ペイロード", .appended: "追加データ",
       .compressionInfo: "圧縮情報", .algorithm: "アルゴリズム", .iv: "IV", .properties: "プロパティ",
       .images: "イメージ", .certificate: "証明書", .valid: "有効期間",
       .emptyImage: "空のイメージ: ファイルは 0 バイトで、分類するものがありません",

@@ -82,6 +82,8 @@ public enum Label: String, Sendable, CaseIterable {
   // ipsw extract, ipsw img4
   case extracted, refusedOrFailed = "refused-or-failed", payload, appended, compressionInfo = "compression-info"
   case algorithm, iv, properties, images, certificate, valid, emptyImage = "empty-image"
+  // ipsw extract of an AEA archive
+  case clusters, everyMACVerified = "every-mac-verified"
 }
 
 /// Labels a renderer uses, with the byte and percent formats of its language.

@@ -50,9 +50,12 @@ extension Ringo.IPSWCommand {
         } catch {
           throw CommandFailure(description: error.description)
         }
-        print("extracted        \(outcome.bytes) \(outcome.name)  (AEA profile \(AEAArchive.profileName(outcome.profile)), "
-          + "\(outcome.segmentCount) segments in \(outcome.clusterCount) clusters, every MAC verified; "
-          + "signature \(outcome.signature.state))")
+        let w = language.words
+        let comma = language.language == .ja ? "、" : ", "
+        print("written          \(outcome.bytes) \(outcome.name)  (AEA "
+          + ["\(w[.profile]) \(outcome.profile)", "\(w[.segment]) \(outcome.segmentCount)",
+             "\(w[.clusters]) \(outcome.clusterCount)", w[.everyMACVerified],
+             "\(w[.signature]) \(outcome.signature.state)"].joined(separator: comma) + ")")
         return
       }
       let archive = try ZIPArchive(path: file)
