@@ -123,6 +123,21 @@ public struct ForgeSpec: Sendable, Equatable {
     self.softwareCrypto = softwareCrypto
     self.volumes = volumes
   }
+
+  /// The same container without software encryption: ONEKEY volumes become plain, with no keybag and no password;
+  /// everything else (tree, names, sizes, contents, UUIDs, block layout of the volumes) is the same, since the
+  /// forge draws them from the seed independently of encryption. Benchmarks and tests set an unlocked volume against
+  /// it: the same files and bytes, read without decryption.
+  public var plainTwin: ForgeSpec {
+    var twin = self
+    twin.softwareCrypto = false
+    twin.password = nil
+    for i in twin.volumes.indices where twin.volumes[i].encryption == .oneKey {
+      twin.volumes[i].encryption = .none
+      twin.volumes[i].flagEncryptedMetadata = false
+    }
+    return twin
+  }
 }
 
 /// The built-in container layouts.

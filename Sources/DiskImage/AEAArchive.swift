@@ -58,6 +58,11 @@ public struct AEAArchive: Sendable {
   public var clusterCount: Int { Int(segments.last.map { $0.cluster + 1 } ?? 0) }
 
   let source: any ByteSource
+  /// Signed profiles: the 128-byte signature field, and the end of the signed bytes (through the first cluster MAC).
+  let signatureField: Range<Int>?
+  let signedEnd: Int
+  /// Signed profiles: the signer's P-256 key (X9.62) from the auth data that the root header's MAC accepted.
+  public let authDataSigner: [UInt8]?
   let mainKey: [UInt8]
   let keySize: Int
   let segments: [Segment]
@@ -143,7 +148,7 @@ public struct AEAArchive: Sendable {
         keySize = 80
       }
       // The signing key enters the main key: of the candidates in the auth data, the one the root MAC accepts.
-      var opened: (mainKey: [UInt8], root: [UInt8])? = nil
+      var opened: (mainKey: [UInt8], root: [UInt8], signer: [UInt8])? = nil
       var firstFailure: Failure? = nil
       for signer in signers {
         let mainKey = derive(ikm, salt: salt, info: info + signer, count: 32)
@@ -152,13 +157,13 @@ public struct AEAArchive: Sendable {
           let root = try verifyAndDecrypt(
             rootKey, rootData, salt: clusterMAC + auth, mac: rootMAC, structure: "AEA root header", offset: rootOffset,
             wrongKeyHint: profile == 1)
-          opened = (mainKey, root)
+          opened = (mainKey, root, signer)
           break
         } catch {
           firstFailure = firstFailure ?? error
         }
       }
-      guard let (mainKey, root) = opened else { throw firstFailure! }
+      guard let (mainKey, root, signer) = opened else { throw firstFailure! }
       let r = ByteReader(root, base: rootOffset, structure: "AEA root header")
       let originalSize = try r.u64(0)
       let segmentSize = Int(try r.u32(16))
@@ -229,7 +234,9 @@ public struct AEAArchive: Sendable {
       return AEAArchive(
         profile: profile, originalSize: Int(originalSize), segmentSize: segmentSize, segmentsPerCluster: perCluster,
         compression: compression, checksumKind: checksumKind, trailingBytes: max(0, source.byteCount - position),
-        source: source, mainKey: mainKey, keySize: keySize, segments: segments)
+        source: source, signatureField: signatureSize > 0 ? (12 + authSize)..<(12 + authSize + signatureSize) : nil,
+        signedEnd: rootOffset + 80, authDataSigner: signer.isEmpty ? nil : signer, mainKey: mainKey, keySize: keySize,
+        segments: segments)
     } catch let failure as Failure {
       throw failure
     } catch let error as ParseError {

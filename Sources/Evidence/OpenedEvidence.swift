@@ -52,6 +52,10 @@ public struct OpenedEvidence: Sendable {
   public var segments: [SegmentFile]? = nil
   /// For an E01 set: the libewf-backed media, with its acquisition metadata and checksum state.
   public var ewf: EWFImage? = nil
+  /// For an AEA evidence opened with its key: its profile and what checking its signature found (profile 0 with
+  /// `--aea-public-key`; otherwise `not-checked` or `unsigned`).
+  public var aeaProfile: UInt32? = nil
+  public var aeaSignature: AEAArchive.SignatureCheck? = nil
   /// A problem that makes the evidence itself damaged (a missing or truncated segment, an unreadable EWF set).
   public var evidenceDamage: ParseError? = nil
 
@@ -59,12 +63,16 @@ public struct OpenedEvidence: Sendable {
   /// needs none): its payload is decoded segment by segment in memory, never written.
   ///
   /// - Throws: ``ImageAccess/ImageError`` when the file (or a file of its set) cannot be opened (exit code 3).
-  public static func open(path: String, aeaKey: [UInt8]? = nil) throws(ImageError) -> OpenedEvidence {
+  /// `aeaSigningKey` checks a signed archive's signature.
+  public static func open(path: String, aeaKey: [UInt8]? = nil, aeaSigningKey: AEASigningKey? = nil) throws(ImageError)
+    -> OpenedEvidence
+  {
     if SparseBundle.matches(path: path) { return openSparseBundle(path: path) }
     if EWFImage.isEWF(path: path) { return try openEWF(path: path) }
     if let set = try SplitRawSet.open(path: path) {
       return located(
-        path: path, format: .splitRaw, stored: set.source, media: set.source, segments: set.files, aeaKey: aeaKey)
+        path: path, format: .splitRaw, stored: set.source, media: set.source, segments: set.files, aeaKey: aeaKey,
+        aeaSigningKey: aeaSigningKey)
     }
     let image = try MappedImage(path: path)
     if SparseImage.matches(image) {
@@ -74,7 +82,8 @@ public struct OpenedEvidence: Sendable {
         return unreadable(path: path, format: .sparseimage, stored: image, error, segments: nil)
       }
     }
-    return located(path: path, format: nil, stored: image, media: image, segments: nil, aeaKey: aeaKey)
+    return located(
+      path: path, format: nil, stored: image, media: image, segments: nil, aeaKey: aeaKey, aeaSigningKey: aeaSigningKey)
   }
 
   static func openSparseBundle(path: String) -> OpenedEvidence {
@@ -132,12 +141,13 @@ public struct OpenedEvidence: Sendable {
   /// with `aeaKey` (or without one for the signed-only profile 0) and its decoded payload located in turn.
   static func located(
     path: String, format: Format?, stored: any ByteSource, media: any ByteSource, segments: [SegmentFile]?,
-    aeaKey: [UInt8]? = nil
+    aeaKey: [UInt8]? = nil, aeaSigningKey: AEASigningKey? = nil
   ) -> OpenedEvidence {
     // An AEA archive is decoded before the wrapper detection, which only describes it (and whose header parser
     // refuses some signed archives the decoder reads).
     if media.byteCount >= 12, (try? media.read(0..<4)) == Array("AEA1".utf8),
-      let decoded = openAEA(path: path, stored: stored, media: media, segments: segments, key: aeaKey)
+      let decoded = openAEA(
+        path: path, stored: stored, media: media, segments: segments, key: aeaKey, signingKey: aeaSigningKey)
     {
       return decoded
     }
@@ -190,11 +200,20 @@ public struct OpenedEvidence: Sendable {
   /// `nil` when an encrypted profile was given no key: the archive is then reported as an encrypted wrapper. A wrong
   /// key, a tampered header, cluster or segment is a located problem.
   static func openAEA(
-    path: String, stored: any ByteSource, media: any ByteSource, segments: [SegmentFile]?, key: [UInt8]?
+    path: String, stored: any ByteSource, media: any ByteSource, segments: [SegmentFile]?, key: [UInt8]?,
+    signingKey: AEASigningKey? = nil
   ) -> OpenedEvidence? {
     do {
-      let payload = AEASource(try AEAArchive.open(media, symmetricKey: key), cache: .shared)
-      return located(path: path, format: .aea, stored: stored, media: payload, segments: segments)
+      let archive = try AEAArchive.open(media, symmetricKey: key)
+      var opened = located(
+        path: path, format: .aea, stored: stored, media: AEASource(archive, cache: .shared), segments: segments)
+      let signature = archive.checkSignature(signingKey)
+      opened.aeaProfile = archive.profile
+      opened.aeaSignature = signature
+      if case let .invalid(offset, reason) = signature {
+        opened.problems.append(ParseError(.invalid(reason), in: "AEA signature", at: offset))
+      }
+      return opened
     } catch {
       if error.kind == .keyMissing && key == nil { return nil }
       var opened = OpenedEvidence(

@@ -57,6 +57,8 @@ public struct TriageReport: Sendable, Codable, Equatable {
     @Nullable public var segments: [Segment]?
     /// Acquisition metadata and hashes of an EWF evidence.
     @Nullable public var ewf: EWF?
+    /// An Apple Encrypted Archive evidence (format `aea`): its profile and signature check (an added field).
+    @Nullable public var aea: AEA? = nil
 
     public init(
       path: String, sizeBytes: Int, sha256: String?, format: String, apfsOffsetBytes: Int?, partitions: [Partition],
@@ -70,6 +72,24 @@ public struct TriageReport: Sendable, Codable, Equatable {
       self.partitions = partitions
       self.segments = segments
       self.ewf = ewf
+    }
+
+    /// What Ringo checked of an AEA evidence. `signature`: `verified` (with the signing key given by
+    /// `--aea-public-key`), `invalid` (it does not verify with that key; an error gives the offset), `not-checked`
+    /// (signed, no key given), `unsigned` (profile 1). `signer_matches_auth_data`: whether the given key is the signer
+    /// named in the archive's auth data (`null` when not verified).
+    public struct AEA: Sendable, Codable, Equatable {
+      public var profile: UInt32
+      public var signature: String
+      @Nullable public var signerMatchesAuthData: Bool?
+      public init(profile: UInt32, signature: String, signerMatchesAuthData: Bool?) {
+        self.profile = profile
+        self.signature = signature
+        self.signerMatchesAuthData = signerMatchesAuthData
+      }
+      enum CodingKeys: String, CodingKey {
+        case profile, signature, signerMatchesAuthData = "signer_matches_auth_data"
+      }
     }
 
     public struct Segment: Sendable, Codable, Equatable {
@@ -165,7 +185,7 @@ public struct TriageReport: Sendable, Codable, Equatable {
 
     enum CodingKeys: String, CodingKey {
       case path, sizeBytes = "size_bytes", sha256, format, apfsOffsetBytes = "apfs_offset_bytes", partitions
-      case segments, ewf
+      case segments, ewf, aea
     }
   }
 

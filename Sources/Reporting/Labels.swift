@@ -36,6 +36,11 @@ struct Labels {
     words.readable(plaintext: plaintext, encrypted: encrypted, compressed: compressed, classes: classes)
   }
 
+  /// The unlock line of an encrypted volume (state, method, user, KEK entries, hint).
+  func unlock(_ unlock: TriageReport.Volume.Unlock, encryption: String) -> String {
+    words.unlock(unlock, encryption: encryption)
+  }
+
   /// `label:` padded to `width` characters, then the value (the text renderer's field lines).
   func field(_ label: Label, width: Int) -> String { Words(lang).field(label, width: width) }
 

@@ -65,6 +65,7 @@ public struct MarkdownRenderer: ReportRenderer {
         } else {
           line("- \(cell(v.name)): " + l.notMeasured)
         }
+        if let unlock = v.unlock { line("- \(cell(v.name)): " + cell(l.unlock(unlock, encryption: v.encryption))) }
       }
     } else {
       line(l.noContainer)

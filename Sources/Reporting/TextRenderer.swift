@@ -54,6 +54,7 @@ public struct TextRenderer: ReportRenderer {
         } else if v.countsSource == "superblock" {
           line("      " + l.notMeasured)
         }
+        if let unlock = v.unlock { line("      " + l.unlock(unlock, encryption: v.encryption)) }
       }
     } else {
       line("\(l.container): \(l.noContainer)")

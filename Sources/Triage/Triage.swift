@@ -20,7 +20,7 @@ public enum Triage {
   public static func run(path: String, options: TriageOptions = TriageOptions(), toolVersion: String) throws(ImageError)
     -> TriageReport
   {
-    let evidence = try OpenedEvidence.open(path: path, aeaKey: options.aeaKey)
+    let evidence = try OpenedEvidence.open(path: path, aeaKey: options.aeaKey, aeaSigningKey: options.aeaSigningKey)
     return run(evidence: evidence, options: options, toolVersion: toolVersion)
   }
 
@@ -184,17 +184,23 @@ public enum Triage {
     let ruleFindings = rules.flatMap { $0.findings(for: facts) }
     let verdict = VerdictRule.verdict(for: facts, findings: ruleFindings)
     let findings = ruleFindings.map { $0.report(in: options.language) }
+    var evidenceSection = TriageReport.Evidence(
+      path: evidence.path, sizeBytes: evidence.stored.byteCount, sha256: sha256, format: evidence.format.rawValue,
+      apfsOffsetBytes: facts.container != nil || facts.damage != nil ? evidence.apfsOffset : nil,
+      partitions: evidence.partitions.map {
+        .init(index: $0.index, typeGUID: $0.typeGUID, name: $0.name, offsetBytes: $0.offsetBytes,
+              lengthBytes: $0.lengthBytes)
+      },
+      segments: evidence.segments?.map { .init(name: $0.name, sizeBytes: $0.sizeBytes) },
+      ewf: facts.ewf.map { $0.section })
+    if let profile = evidence.aeaProfile, let signature = evidence.aeaSignature {
+      var matches: Bool? = nil
+      if case let .verified(matchesAuthData) = signature { matches = matchesAuthData }
+      evidenceSection.aea = .init(profile: profile, signature: signature.state, signerMatchesAuthData: matches)
+    }
     return TriageReport(
       tool: .init(version: toolVersion),
-      evidence: .init(
-        path: evidence.path, sizeBytes: evidence.stored.byteCount, sha256: sha256, format: evidence.format.rawValue,
-        apfsOffsetBytes: facts.container != nil || facts.damage != nil ? evidence.apfsOffset : nil,
-        partitions: evidence.partitions.map {
-          .init(index: $0.index, typeGUID: $0.typeGUID, name: $0.name, offsetBytes: $0.offsetBytes,
-                lengthBytes: $0.lengthBytes)
-        },
-        segments: evidence.segments?.map { .init(name: $0.name, sizeBytes: $0.sizeBytes) },
-        ewf: facts.ewf.map { $0.section }),
+      evidence: evidenceSection,
       container: facts.container.map { containerSection($0, facts: facts) },
       regions: facts.structureMap.map { regionsSection($0.map, runLimit: options.runLimit) }
         ?? facts.contentScan.map { regionsSection($0.regions, runLimit: options.runLimit) },

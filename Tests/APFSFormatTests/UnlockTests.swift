@@ -159,6 +159,13 @@ import Testing
     #expect(ours == theirs)
     #expect(Set(ours.keys.map { $0.hasSuffix("/") ? String($0.dropLast()) : $0 })
             == Set((manifest.volumes[0].paths ?? []).map { $0.hasSuffix("/") ? String($0.dropLast()) : $0 }))
+    // The plain twin (same spec and seed, not encrypted) reads to the same paths, sizes and SHA-256s.
+    let plainImage = folder.appendingPathComponent("onekey-plain.img").path
+    _ = try APFSForger.forge(spec.plainTwin, to: plainImage)
+    let plain = try APFSContainer.open(try MappedImage(path: plainImage))
+    let plainVolume = try #require(plain.volumes.first?.superblock)
+    #expect(plainVolume.encryption != .onekey)
+    #expect(try Self.ringoListing(try FileSystemTree(container: plain, volume: plainVolume)) == ours)
     guard case .wrongCredentials = ring.unlock(with: Credential(password: "forge pass")) else {
       Issue.record("a wrong password must give .wrongCredentials on the forged image")
       return

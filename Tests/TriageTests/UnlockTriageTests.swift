@@ -1,6 +1,7 @@
 import APFSFormat
 import Foundation
 import ImageAccess
+import Reporting
 import TestSupport
 import Testing
 import Triage
@@ -65,5 +66,54 @@ import Triage
     let data = try #require(report.container?.volumes.first { $0.encryption == "per-file" })
     #expect(data.unlock?.state == "unsupported")
     #expect(try SchemaCheck.validate(report))
+    // The unlock line says why, not an empty KEK list.
+    #expect(TextRenderer().render(report).contains("unlock: not possible off the device: per-file class keys"))
+    let ja = try Triage.run(
+      path: sample, options: Self.options(Credential(password: "1234"), lang: .ja), toolVersion: "t")
+    let line = try #require(TextRenderer().render(ja).split(separator: "\n").first { $0.contains("ロック解除") })
+    #expect(line.contains("端末の外では不可能") && StrayEnglish.words(in: String(line)).isEmpty, "\(line)")
+  }
+
+  /// The text and Markdown reports have a line of their own for the unlock: state, method, user, KEK entries, hint;
+  /// in Japanese with no English word (the user UUID and the hint come from the evidence).
+  @Test(arguments: [Language.en, .ja])
+  func textAndMarkdownHaveAnUnlockLine(lang: Language) throws {
+    let image = try RealImages.dissect("encrypted.bin")
+    let unlocked = try Triage.run(
+      path: image, options: Self.options(Credential(password: "password"), lang: lang), toolVersion: "test")
+    let wrong = try Triage.run(
+      path: image, options: Self.options(Credential(password: "Password"), lang: lang), toolVersion: "test")
+    let locked = try Triage.run(path: image, options: Self.options(lang: lang), toolVersion: "test")
+    let facts = try #require(unlocked.container?.volumes.first?.unlock)
+    let user = try #require(facts.userUUID)
+    #expect(facts.kekEntries["password"] == 1)
+    for (report, state) in [(unlocked, "unlocked"), (wrong, "wrong-credentials"), (locked, "locked")] {
+      #expect(report.container?.volumes.first?.unlock?.state == state)
+      for text in [TextRenderer().render(report), MarkdownRenderer().render(report)] {
+        let line = try #require(
+          text.split(separator: "\n").first { $0.contains(lang == .en ? "unlock: " : "ロック解除: ") }.map(String.init),
+          "no unlock line in \(state)")
+        if let hint = facts.hint { #expect(line.contains(hint)) }
+        if lang == .en {
+          #expect(line.contains("KEK entries: password 1"))
+          switch state {
+          case "unlocked": #expect(line.contains("unlocked with the password of user \(user)"))
+          case "wrong-credentials": #expect(line.contains("credentials are wrong"))
+          default: #expect(line.contains("locked (no credentials given)"))
+          }
+        } else {
+          #expect(line.contains("KEK エントリ: パスワード 1"))
+          switch state {
+          case "unlocked": #expect(line.contains("ユーザー \(user) のパスワードで解除済み"))
+          case "wrong-credentials": #expect(line.contains("正しくありません"))
+          default: #expect(line.contains("ロック中"))
+          }
+          let volumeName = try #require(report.container?.volumes.first?.name)
+          let names = [user, volumeName] + (facts.hint.map { [$0] } ?? [])
+          #expect(StrayEnglish.words(in: line, names: names).isEmpty, "\(line)")
+        }
+        if state != "unlocked" { #expect(!line.contains(user)) }
+      }
+    }
   }
 }

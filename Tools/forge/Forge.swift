@@ -41,6 +41,12 @@ struct RingoForge: ParsableCommand {
   @Option(help: "Password of the onekey preset's volume (default: ringo-forge); it really unlocks the keybags.")
   var password: String?
 
+  @Flag(
+    help:
+      "Forge the plain twin: the same preset, size and seed with ONEKEY volumes unencrypted (no keybag, no password)."
+  )
+  var plainTwin = false
+
   @Flag(help: "Flag object-map values of encrypted volumes OMAP_VAL_ENCRYPTED (nodes stay plaintext).")
   var flagEncryptedMetadata = false
 
@@ -60,6 +66,7 @@ struct RingoForge: ParsableCommand {
     if let p = password, p.isEmpty || preset != Preset.onekey.rawValue {
       throw ValidationError("--password needs a non-empty value and the onekey preset")
     }
+    if plainTwin && password != nil { throw ValidationError("--plain-twin writes no password; drop --password") }
   }
 
   static func parseBytes(_ text: String) -> UInt64? {
@@ -84,6 +91,7 @@ struct RingoForge: ParsableCommand {
     var spec = p.spec(seed: seed, size: size.flatMap(Self.parseBytes), free: free, files: files)
     for i in spec.volumes.indices { spec.volumes[i].flagEncryptedMetadata = flagEncryptedMetadata }
     if let password { spec.password = password }
+    if plainTwin { spec = spec.plainTwin }
     let manifestPath = manifest ?? output + ".manifest.json"
     if manifestPath != "-", !force, FileManager.default.fileExists(atPath: manifestPath) {
       throw ValidationError("\(manifestPath) exists; use --force to replace it")

@@ -1,21 +1,26 @@
-// AES-XTS-128 decryption throughput of Ringo's XTSCipher (OpenSSL EVP, 512-byte APFS data units, one call per
-// extent) on a buffer of SIZE MiB, decrypted in extents of EXTENT KiB, best of RUNS. Prints GB/s; Tools/xts-bench/run.sh
-// sets it against `openssl speed -evp aes-128-xts` measured in the same invocation.
-// Usage: ringo-xts-bench [SIZE_MiB=256] [EXTENT_KiB=1024] [RUNS=5]
+// AES-XTS-128 decryption throughput of Ringo's XTSCipher (OpenSSL, 512-byte APFS data units, one call per extent):
+// a buffer of BUFFER KiB decrypted in extents of EXTENT KiB, PASSES times per run, best of RUNS, through the provider
+// path (the default) or EVP. Prints GB/s; Tools/xts-bench/run.sh sets it against `openssl speed -evp aes-128-xts`
+// measured in the same invocation. A buffer that fits the CPU cache measures the cipher as `openssl speed` does; a
+// buffer of hundreds of MiB adds the memory traffic.
+// Usage: ringo-xts-bench [BUFFER_KiB=256] [EXTENT_KiB=64] [PASSES=20] [RUNS=200] [provider|evp]
 import APFSFormat
 import Foundation
 
-let arguments = CommandLine.arguments.dropFirst().compactMap { Int($0) }
-let sizeMiB = arguments.count > 0 ? arguments[0] : 256
-let extentKiB = arguments.count > 1 ? arguments[1] : 1024
-let runs = arguments.count > 2 ? arguments[2] : 5
-let size = sizeMiB << 20
+let arguments = Array(CommandLine.arguments.dropFirst())
+let numbers = arguments.compactMap { Int($0) }
+let bufferKiB = numbers.count > 0 ? numbers[0] : 256
+let extentKiB = numbers.count > 1 ? numbers[1] : 64
+let passes = numbers.count > 2 ? numbers[2] : 20
+let runs = numbers.count > 3 ? numbers[3] : 200
+let path: XTSCipher.Path = arguments.contains("evp") ? .evp : .provider
+let size = bufferKiB << 10
 let extent = extentKiB << 10
-precondition(extent % 512 == 0 && size % extent == 0, "SIZE must be a whole number of EXTENTs of whole 512-byte units")
+precondition(extent % 512 == 0 && extent > 0 && size % extent == 0, "BUFFER must be a whole number of EXTENTs")
 
 var key = [UInt8](repeating: 0, count: 32)
 for i in key.indices { key[i] = UInt8(truncatingIfNeeded: i &* 37 &+ 11) }
-let cipher = XTSCipher(key: key)
+let cipher = XTSCipher(key: key, path: path)
 var buffer = [UInt8](repeating: 0, count: size)
 for i in stride(from: 0, to: size, by: 8) { buffer[i] = UInt8(truncatingIfNeeded: i >> 3) }
 
@@ -23,14 +28,16 @@ var best = Double.infinity
 for _ in 0..<runs {
   let start = DispatchTime.now().uptimeNanoseconds
   try buffer.withUnsafeMutableBytes { whole in
-    var offset = 0
-    while offset < size {
-      let piece = UnsafeMutableRawBufferPointer(rebasing: whole[offset..<(offset + extent)])
-      try cipher.decrypt(piece, firstUnit: UInt64(offset / 512))
-      offset += extent
+    for _ in 0..<passes {
+      var offset = 0
+      while offset < size {
+        let piece = UnsafeMutableRawBufferPointer(rebasing: whole[offset..<(offset + extent)])
+        try cipher.decrypt(piece, firstUnit: UInt64(offset / 512))
+        offset += extent
+      }
     }
   }
   let seconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
   best = min(best, seconds)
 }
-print(String(format: "ringo-xts\t%d\t%.3f", extent, Double(size) / best / 1e9))
+print(String(format: "ringo-xts-%@\t%d\t%.3f", cipher.entryPoint.rawValue, extent, Double(size * passes) / best / 1e9))

@@ -25,12 +25,14 @@ public struct VolumeSession {
 
   /// Opens `path` and picks the volume named `volumeName`, or else the user-data volume, or else the first; with
   /// `snapshotName`, the tree of that snapshot of the volume.
+  /// `aeaKey` opens an Apple Encrypted Archive wrapping the image (decoded in memory; profile 0 needs none).
   public static func open(
-    path: String, volumeName: String?, snapshotName: String? = nil, credential: Credential? = nil
+    path: String, volumeName: String?, snapshotName: String? = nil, credential: Credential? = nil,
+    aeaKey: [UInt8]? = nil
   ) throws -> VolumeSession {
     let evidence: OpenedEvidence
     do {
-      evidence = try OpenedEvidence.open(path: path)
+      evidence = try OpenedEvidence.open(path: path, aeaKey: aeaKey)
     } catch {
       throw error
     }

@@ -1,5 +1,6 @@
 import APFSFormat
 import BlockScan
+import DiskImage
 import Evidence
 import IPSWFormat
 import ImageAccess
@@ -106,6 +107,8 @@ public struct TriageOptions: Sendable {
   public var credential: Credential? = nil
   /// Key of an Apple Encrypted Archive evidence (`--aea-key`; never rendered).
   public var aeaKey: [UInt8]? = nil
+  /// The signer's public key of a signed AEA evidence (`--aea-public-key`), to check its signature.
+  public var aeaSigningKey: AEASigningKey? = nil
   /// Bytes read by the whole-evidence passes (hash, E01 media digests), for a progress line; `nil`: not counted.
   public var progress: ByteProgress? = nil
   public init() {}

@@ -277,6 +277,29 @@ struct EnglishCatalogue: Catalogue {
       + "files per protection class: \(list.isEmpty ? "none" : list)"
   }
 
+  func unlock(_ u: TriageReport.Volume.Unlock, encryption: String) -> String {
+    if encryption == "per-file" {
+      return "unlock: not possible off the device: per-file class keys are wrapped inside its Secure Enclave"
+    }
+    let state: String
+    switch u.state {
+    case "unlocked":
+      state = (u.method == "recovery-key" ? "unlocked with the personal recovery key" : "unlocked with the password")
+        + (u.userUUID.map { " of user \($0)" } ?? "")
+    case "locked": state = "locked (no credentials given)"
+    case "wrong-credentials": state = "not unlocked: the supplied credentials are wrong"
+    case "hardware-bound":
+      state = "keys bound to the original Mac's security chip"
+        + (u.structure.map { " (\($0)" + (u.offset.map { " at offset \($0)" } ?? "") + ")" } ?? "")
+    case "unsupported": state = "cannot be unlocked here" + (u.structure.map { " (\($0))" } ?? "")
+    case "not-encrypted": state = "not encrypted"
+    default: state = u.state
+    }
+    let kinds = u.kekEntries.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", ")
+    return "unlock: \(state); KEK entries: \(kinds.isEmpty ? "none" : kinds); "
+      + (u.hint.map { "hint: \"\($0)\"" } ?? "no hint")
+  }
+
   var labels: [Label: String] {
     [
       .title: "Ringo triage report", .verdict: "Verdict", .reasons: "Why", .advice: "What to do",
@@ -327,7 +350,7 @@ struct EnglishCatalogue: Catalogue {
       .img4Payloads: "IMG4 payloads", .ticket: "Ticket", .signature: "signature", .cert: "cert", .issuer: "issuer",
       .spaceNeed: "Space need (estimate) for a {gb} GB device", .padding: "padding", .from: "from",
       .rootVolumes: "root filesystem volumes (APFS)", .rootFilesystem: "root filesystem",
-      .extracted: "extracted", .refusedOrFailed: "refused or failed", .payload: "payload", .appended: "appended",
+      .clusters: "clusters", .everyMACVerified: "every MAC verified", .extracted: "extracted", .refusedOrFailed: "refused or failed", .payload: "payload", .appended: "appended",
       .compressionInfo: "compression info", .algorithm: "algorithm", .iv: "iv", .properties: "properties",
       .images: "images", .certificate: "certificate", .valid: "valid",
       .emptyImage: "empty image: the file holds 0 bytes, so there is nothing to classify",

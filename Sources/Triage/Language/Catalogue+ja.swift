@@ -281,6 +281,41 @@ struct JapaneseCatalogue: Catalogue {
       + "保護クラス別ファイル数: \(list.isEmpty ? "なし" : list)"
   }
 
+  func unlock(_ u: TriageReport.Volume.Unlock, encryption: String) -> String {
+    if encryption == "per-file" {
+      return "ロック解除: 端末の外では不可能（ファイルごとのクラス鍵は端末の Secure Enclave 内で保護されています）"
+    }
+    let state: String
+    switch u.state {
+    case "unlocked":
+      state = (u.userUUID.map { "ユーザー \($0) の" } ?? "")
+        + (u.method == "recovery-key" ? "個人用復旧キーで解除済み" : "パスワードで解除済み")
+    case "locked": state = "ロック中（認証情報の指定なし）"
+    case "wrong-credentials": state = "解除できませんでした（指定された認証情報が正しくありません）"
+    case "hardware-bound":
+      state = "元の Mac のセキュリティチップに結び付いた鍵"
+        + (u.structure.map { "（\($0)" + (u.offset.map { "、オフセット \($0)" } ?? "") + "）" } ?? "")
+    case "unsupported": state = "この環境では解除できません" + (u.structure.map { "（\($0)）" } ?? "")
+    case "not-encrypted": state = "暗号化なし"
+    default: state = u.state
+    }
+    let kinds = u.kekEntries.sorted { $0.key < $1.key }.map { "\(kekKind($0.key)) \($0.value)" }
+      .joined(separator: "、")
+    return "ロック解除: \(state)；KEK エントリ: \(kinds.isEmpty ? "なし" : kinds)；"
+      + (u.hint.map { "パスワードのヒント「\($0)」" } ?? "パスワードのヒントなし")
+  }
+
+  /// KEK entry kinds in Japanese; other kinds are keybag tag names (codes), kept as they are.
+  private func kekKind(_ kind: String) -> String {
+    switch kind {
+    case "password": "パスワード"
+    case "recovery-key": "個人用復旧キー"
+    case "hfs-converted": "HFS+ から変換"
+    case "unparseable": "解析不能"
+    default: kind
+    }
+  }
+
   var labels: [Label: String] {
     [
       .title: "Ringo トリアージ報告書", .verdict: "判定", .reasons: "理由", .advice: "対応", .evidence: "証拠",
@@ -335,7 +370,7 @@ struct JapaneseCatalogue: Catalogue {
       .cert: "証明書", .issuer: "発行者", .spaceNeed: "必要容量（推定、{gb} GB 端末）", .padding: "パディング",
       .from: "根拠", .rootVolumes: "ルートファイルシステムのボリューム（APFS）",
       .rootFilesystem: "ルートファイルシステム",
-      .extracted: "件を取り出し", .refusedOrFailed: "件を拒否または失敗", .payload: "ペイロード", .appended: "追加データ",
+      .clusters: "クラスタ", .everyMACVerified: "すべての MAC を検証済み", .extracted: "件を取り出し", .refusedOrFailed: "件を拒否または失敗", .payload: "ペイロード", .appended: "追加データ",
       .compressionInfo: "圧縮情報", .algorithm: "アルゴリズム", .iv: "IV", .properties: "プロパティ",
       .images: "イメージ", .certificate: "証明書", .valid: "有効期間",
       .emptyImage: "空のイメージ: ファイルは 0 バイトで、分類するものがありません",

@@ -13,6 +13,9 @@ public protocol Catalogue: Sendable {
   var labels: [Label: String] { get }
   /// "how much of a volume's file data is readable" line of a volume.
   func readable(plaintext: UInt64, encrypted: UInt64, compressed: UInt64?, classes: [String: Int]?) -> String
+  /// The unlock line of an encrypted volume: state, method and user, KEK entries by kind, hint (for a per-file
+  /// volume, why no password unlocks it off the device).
+  func unlock(_ unlock: TriageReport.Volume.Unlock, encryption: String) -> String
 }
 
 extension Catalogue {
@@ -79,6 +82,8 @@ public enum Label: String, Sendable, CaseIterable {
   // ipsw extract, ipsw img4
   case extracted, refusedOrFailed = "refused-or-failed", payload, appended, compressionInfo = "compression-info"
   case algorithm, iv, properties, images, certificate, valid, emptyImage = "empty-image"
+  // ipsw extract of an AEA archive
+  case clusters, everyMACVerified = "every-mac-verified"
 }
 
 /// Labels a renderer uses, with the byte and percent formats of its language.

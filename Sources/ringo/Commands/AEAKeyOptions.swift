@@ -38,52 +38,23 @@ struct AEAKeyOptions: ParsableArguments {
   }
 }
 
-/// Decodes an AEA file into `folder/<name without .aea>`, through a hidden partial file that is removed on any error:
-/// no plaintext is left behind when a MAC fails.
-enum AEAExtraction {
-  static func extract(path: String, key: [UInt8]?, into folder: String, overwrite: Bool, maxBytes: UInt64) throws
-    -> (name: String, bytes: Int, archive: AEAArchive)
-  {
-    let image = try MappedImage(path: path)
-    let archive: AEAArchive
-    do {
-      archive = try AEAArchive.open(image, symmetricKey: key)
-    } catch {
-      throw CommandFailure(description: "\(path): \(error.description)")
+/// The signer's public key of a signed Apple Encrypted Archive (profile 0): `--aea-public-key F`, a PEM, DER or raw
+/// X9.62 P-256 key. With it the archive's ECDSA-P256 signature is checked; without it the report says `not-checked`.
+struct AEASignatureOptions: ParsableArguments {
+  @Option(
+    help: ArgumentHelp(
+      "The signer's P-256 public key (PEM, DER or raw X9.62) to check a signed AEA's signature.", valueName: "file"))
+  var aeaPublicKey: String?
+
+  /// The key, or `nil` when none was given.
+  func signingKey() throws -> AEASigningKey? {
+    guard let aeaPublicKey else { return nil }
+    guard let data = FileManager.default.contents(atPath: aeaPublicKey) else {
+      throw CommandFailure(description: "cannot read the AEA public key file \(aeaPublicKey)")
     }
-    guard UInt64(archive.originalSize) <= maxBytes else {
-      throw CommandFailure(description: "\(path): the payload is \(archive.originalSize) bytes, over --max-total-bytes")
+    guard let key = AEASigningKey(fileBytes: [UInt8](data)) else {
+      throw CommandFailure(description: "\(aeaPublicKey) holds no P-256 public key (PEM, DER or raw X9.62)")
     }
-    var name = URL(fileURLWithPath: path).lastPathComponent
-    if name.lowercased().hasSuffix(".aea") { name = String(name.dropLast(4)) }
-    if name.isEmpty { name = "payload" }
-    let target = URL(fileURLWithPath: folder).appendingPathComponent(name).path
-    if FileManager.default.fileExists(atPath: target) && !overwrite {
-      throw CommandFailure(description: "\(target) exists (use --overwrite)")
-    }
-    let partial = URL(fileURLWithPath: folder).appendingPathComponent(".\(name).partial-\(getpid())").path
-    guard FileManager.default.createFile(atPath: partial, contents: nil),
-      let handle = FileHandle(forWritingAtPath: partial)
-    else {
-      throw CommandFailure(description: "cannot create \(partial)")
-    }
-    var written = 0
-    do {
-      try archive.decode { piece in
-        try handle.write(contentsOf: piece)
-        written += piece.count
-      }
-      try handle.close()
-      if FileManager.default.fileExists(atPath: target) { try FileManager.default.removeItem(atPath: target) }
-      try FileManager.default.moveItem(atPath: partial, toPath: target)
-    } catch {
-      try? handle.close()
-      try? FileManager.default.removeItem(atPath: partial)
-      if let failure = error as? AEAArchive.Failure {
-        throw CommandFailure(description: "\(path): \(failure.description); nothing was written")
-      }
-      throw CommandFailure(description: "\(path): \(error); nothing was written")
-    }
-    return (name, written, archive)
+    return key
   }
 }

@@ -30,6 +30,7 @@ extension Ringo.IPSWCommand {
     var maxRatio: UInt64 = ReadLimits.defaultMaxRatio
     @OptionGroup var language: LanguageOption
     @OptionGroup(title: "Apple Encrypted Archives (FILE.aea: decoded to DIR/FILE without .aea)") var aea: AEAKeyOptions
+    @OptionGroup var aeaSignature: AEASignatureOptions
 
     func validate() throws {
       // Extracted files must not land beside the evidence: the output folder may not be the archive's own folder.
@@ -38,11 +39,23 @@ extension Ringo.IPSWCommand {
 
     func run() throws {
       if Self.isAEA(file) {
-        let (name, bytes, archive) = try AEAExtraction.extract(
-          path: file, key: try aea.key(), into: Self.prepared(output), overwrite: overwrite,
-          maxBytes: maxTotalBytes ?? maxEntryBytes)
-        print("extracted        \(bytes) \(name)  (AEA profile \(AEAArchive.profileName(archive.profile)), "
-          + "\(archive.segmentCount) segments in \(archive.clusterCount) clusters, every MAC verified)")
+        var extractor = AEAExtractor(path: file, key: try aea.key())
+        extractor.overwrite = overwrite
+        extractor.maxBytes = maxTotalBytes ?? maxEntryBytes
+        extractor.signingKey = try aeaSignature.signingKey()
+        let folder = try Self.prepared(output)
+        let outcome: AEAExtractor.Outcome
+        do {
+          outcome = try extractor.extract(into: folder)
+        } catch {
+          throw CommandFailure(description: error.description)
+        }
+        let w = language.words
+        let comma = language.language == .ja ? "、" : ", "
+        print("written          \(outcome.bytes) \(outcome.name)  (AEA "
+          + ["\(w[.profile]) \(outcome.profile)", "\(w[.segment]) \(outcome.segmentCount)",
+             "\(w[.clusters]) \(outcome.clusterCount)", w[.everyMACVerified],
+             "\(w[.signature]) \(outcome.signature.state)"].joined(separator: comma) + ")")
         return
       }
       let archive = try ZIPArchive(path: file)

@@ -27,12 +27,16 @@ struct Map: ParsableCommand {
 
   @OptionGroup(title: "Encrypted volumes") var credentials: CredentialOptions
 
+  @OptionGroup(title: "Apple Encrypted Archives (X.dmg.aea: read in memory, nothing decrypted is written)")
+  var aea: AEAKeyOptions
+
   func run() throws {
     var options = TriageOptions()
     options.hash = false
     options.runLimit = Int.max
     options.language = language.language
     options.credential = try credentials.credential()
+    options.aeaKey = try aea.key()
     let report: TriageReport
     do {
       report = try Triage.run(path: image, options: options, toolVersion: RingoVersion.string)

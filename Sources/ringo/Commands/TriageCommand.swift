@@ -58,6 +58,8 @@ struct TriageCommand: ParsableCommand {
 
   @OptionGroup(title: "Apple Encrypted Archives (X.dmg.aea: triaged in memory, nothing decrypted is written)")
   var aea: AEAKeyOptions
+
+  @OptionGroup var aeaSignature: AEASignatureOptions
   @Option(help: "Progress on standard error: auto (a line, only when it is a terminal), json (one line a second), none.")
   var progress: ProgressLine.Mode = .auto
 
@@ -105,6 +107,7 @@ struct TriageCommand: ParsableCommand {
     if let minFree, let parsed = MinFreeThreshold(parsing: minFree) { options.minFree = parsed }
     options.credential = try credentials.credential()
     options.aeaKey = try aea.key()
+    options.aeaSigningKey = try aeaSignature.signingKey()
     let counter = ByteProgress()
     let line = ProgressLine(mode: progress, quiet: quiet, language: options.language, progress: counter)
     if line != nil { options.progress = counter }

@@ -6,7 +6,7 @@ import Triage
 
 /// The image and volume that `ls`, `stat` and `cat` read.
 struct VolumeOptions: ParsableArguments {
-  @Argument(help: "The evidence image (raw APFS container, GPT disk image, DMG, E01 set or split raw set).")
+  @Argument(help: "The evidence image (raw APFS container, GPT disk image, DMG, E01 set, split raw set or AEA-wrapped DMG).")
   var image: String
 
   @Option(help: "The volume to read, by name (default: the user-data volume, else the first).")
@@ -18,10 +18,14 @@ struct VolumeOptions: ParsableArguments {
 
   @OptionGroup(title: "Encrypted volumes") var credentials: CredentialOptions
 
+  @OptionGroup(title: "Apple Encrypted Archives (X.dmg.aea: read in memory, nothing decrypted is written)")
+  var aea: AEAKeyOptions
+
   func open() throws -> VolumeSession {
     do {
       return try VolumeSession.open(
-        path: image, volumeName: volume, snapshotName: snapshot, credential: try credentials.credential())
+        path: image, volumeName: volume, snapshotName: snapshot, credential: try credentials.credential(),
+        aeaKey: try aea.key())
     } catch let error as ImageError {
       throw EvidenceUnreadable(underlying: error)
     } catch let error as VolumeSession.Failure where error.wrongCredentials {
