@@ -38,12 +38,14 @@ public struct ScanOptions: Sendable, Equatable {
   public var maximumSignatureCarry = 64 << 20
   /// ``ScanMode/exact`` (the default, and what reports use) or ``ScanMode/twoStage``.
   public var mode = ScanMode.exact
-  /// Two-stage mode: bytes at the start of a block whose histogram stands for the block in stage one.
-  public var stageOneSampleBytes = 1024
+  /// Two-stage mode: bytes of a block whose histogram stands for the block in stage one, taken as pieces of 64 bytes
+  /// (``BlockKernels/samplePieceBytes``, rounded down to whole pieces) spread evenly over the block. At least
+  /// ``ContentPolicy/minimumStatisticalBytes`` and at most a quarter of the block, or stage one is off.
+  public var stageOneSampleBytes = 512
   /// Two-stage mode: a group of high-entropy blocks whose sampled chi-square lies between this and
-  /// ``ContentPolicy/randomChiSquareLimit`` is re-measured on all its bytes (stage two). 255 + 2·√510 ≈ 300: about
-  /// 2.5 % of groups of random data.
-  public var stageTwoChiSquareFloor = 255.0 + 2 * (510.0).squareRoot()
+  /// ``ContentPolicy/randomChiSquareLimit`` is re-measured on all its bytes (stage two). 255 + 3·√510 ≈ 323: about
+  /// 0.13 % of groups of random data (each costs 8 groups' worth of stage one).
+  public var stageTwoChiSquareFloor = 255.0 + 3 * (510.0).squareRoot()
 
   public init() {}
 }
