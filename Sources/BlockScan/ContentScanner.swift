@@ -54,13 +54,14 @@ public struct ScanOptions: Sendable, Equatable {
 public enum ScanMode: String, Sendable, CaseIterable {
   /// The 256-bin histogram, entropy and chi-square of every byte of every such block.
   case exact
-  /// Stage one takes the histogram of the first ``ScanOptions/stageOneSampleBytes`` of a block: a sample that is
-  /// clearly high-entropy decides the block (its chi-square and its run group's summed chi-square are those of the
-  /// samples, a group holding 4× as many blocks so that it sums as many bytes as an exact group; the strip gets the
-  /// sample's entropy corrected for the smaller sample). Everything else, and every group
-  /// whose sampled chi-square lies near the random limit, goes to stage two: the exact histogram of every byte.
-  /// Zero, text and APFS-object blocks are decided as in exact mode (they already need no histogram). Faster on
-  /// high-entropy data; weakly biased compressed data can be called encrypted more often (README: confusion matrix).
+  /// Stage one takes the histogram of a sample of ``ScanOptions/stageOneSampleBytes`` (512) bytes spread over the
+  /// block in 64-byte pieces: a sample that proves the block is not text (more control bytes than the text rule allows
+  /// in the whole block) and looks uniformly random (chi-square within the random limit) decides the block. Its class
+  /// comes from its run group, which holds 8× as many blocks (128) so that its samples sum as many bytes as an exact
+  /// group; the strip gets an entropy estimated from the sample's chi-square. There are no per-block 256-bin
+  /// statistics. Everything else, and every group whose summed chi-square lies near the random limit, goes to stage
+  /// two: the exact histogram of every byte. Zero, text and APFS-object blocks are decided as in exact mode. Faster on
+  /// high-entropy data; group decisions are 8× coarser (README: confusion matrix).
   case twoStage = "two-stage"
 }
 

@@ -141,10 +141,13 @@ struct WindowClassifier {
       let block = UnsafeRawBufferPointer(rebasing: bytes[start..<(start + length)])
       let offset = job.range.lowerBound + start
       start += length
-      // Stage one's router: a block whose first cache line holds two or more control bytes (random data: all but
-      // 0.3 % of blocks; text: almost never) is sampled below. Such a block is not all zero.
-      let sampled = stageOne && length == blockSize && BlockKernels.firstLineControlBytes(block) >= 2
-      if !sampled, BlockKernels.isAllZero(block) {
+      // The router: a block whose first cache line holds two or more control bytes (random data: all but 0.3 % of
+      // blocks; text: almost never) is not all zero, is likely not text, and is sampled by stage one below. In exact
+      // mode it skips the text pre-check: its histogram's class counts decide the text rule instead (the same counts,
+      // so the same answer).
+      let routed = length == blockSize && length >= 64 && BlockKernels.firstLineControlBytes(block) >= 2
+      let sampled = stageOne && routed
+      if !routed, BlockKernels.isAllZero(block) {
         closeRun()
         emit(.zero, offset: offset, length: length, entropy: 0)
         continue
@@ -189,30 +192,21 @@ struct WindowClassifier {
         }
         unfoldSample()
       }
-      let limits = length == blockSize ? fullBlockLimits : policy.textPrecheckLimits(byteCount: length)
-      let classes =
-        provenNotText
-        ? ByteClassCounts(counted: 0, zero: 0, printable: 0, high: 0)
-        : BlockKernels.byteClasses(block, stopAboveControl: limits.control, stopAboveNonPrintable: limits.nonPrintable)
-      if classes.counted == length, policy.isText(classes) {
-        closeRun()
-        textBlocks += 1
-        if Self.isOneRepeatedByte(block) { result.fillBytes += length }  // e.g. a block of spaces
-        let bin = stripBin(offset)
-        textBytes[bin] += length
-        let sampled = textBlocks % options.textEntropySampling == 1 % options.textEntropySampling
-          || textSampleBytes[bin] == 0
-        var entropy: Double?
-        if sampled {
-          let measured = BlockStats(of: block, scratch: scratch).entropy
-          textSampleBytes[bin] += length
-          textSampleSums[bin] += measured * Double(length)
-          entropy = measured
+      let skipPrecheck = provenNotText || (routed && !stageOne)
+      if !skipPrecheck {
+        let limits = length == blockSize ? fullBlockLimits : policy.textPrecheckLimits(byteCount: length)
+        let classes = BlockKernels.byteClasses(
+          block, stopAboveControl: limits.control, stopAboveNonPrintable: limits.nonPrintable)
+        if classes.counted == length, policy.isText(classes) {
+          emitText(block, offset: offset, entropy: nil)
+          continue
         }
-        emit(.text, offset: offset, length: length, entropy: entropy)
-        continue
       }
       let stats = BlockStats(of: block, scratch: scratch)
+      if skipPrecheck, !provenNotText, policy.isText(stats.byteClasses) {
+        emitText(block, offset: offset, entropy: stats.entropy)
+        continue
+      }
       if stats.entropy == 0 { result.fillBytes += length }  // one repeated non-zero byte, e.g. erased flash (0xFF)
       let signature = CompressedSignature.match(block)
       guard options.useRunContext, policy.isHighEntropy(stats) else {
@@ -226,6 +220,27 @@ struct WindowClassifier {
         offset: offset, length: length, entropy: stats.entropy, compressed: verdict == .compressed,
         signature: signature, sampled: false, measuredBytes: length)
     }
+  }
+
+  /// Records a text block; its entropy goes to the strip for the sampled text blocks (measured here unless the
+  /// caller already has it).
+  mutating func emitText(_ block: UnsafeRawBufferPointer, offset: Int, entropy known: Double?) {
+    let length = block.count
+    closeRun()
+    textBlocks += 1
+    if Self.isOneRepeatedByte(block) { result.fillBytes += length }  // e.g. a block of spaces
+    let bin = stripBin(offset)
+    textBytes[bin] += length
+    let sampled = textBlocks % options.textEntropySampling == 1 % options.textEntropySampling
+      || textSampleBytes[bin] == 0
+    var entropy: Double?
+    if sampled {
+      let measured = known ?? BlockStats(of: block, scratch: scratch).entropy
+      textSampleBytes[bin] += length
+      textSampleSums[bin] += measured * Double(length)
+      entropy = measured
+    }
+    emit(.text, offset: offset, length: length, entropy: entropy)
   }
 
   /// Takes a rejected sample back out of the group's sample counts.

@@ -132,6 +132,31 @@ import Testing
     }
   }
 
+  /// Text whose first line holds a few control bytes (within the text rule's 1 %) is routed past the text pre-check,
+  /// in both modes; the histogram's class counts (exact mode) or the exact path (two-stage, whose sample cannot rule
+  /// text out) still call it text, and a block with too many control bytes is not text.
+  @Test func routedTextIsStillText() throws {
+    var rng = SeededRandom(seed: 79)
+    var bytes: [UInt8] = []
+    for i in 0..<64 {
+      var block = (0..<4096).map { _ in UInt8(truncatingIfNeeded: rng.next() % 26 + 0x61) }
+      let controls = i % 2 == 0 ? 3 : 60  // 3: text; 60 (over 40 of 4096): not text
+      for k in 0..<controls { block[k < 3 ? k * 7 : Int(rng.next() % 4096)] = 0x01 }
+      bytes += block
+    }
+    let source = MemorySource(bytes)
+    for mode in ScanMode.allCases {
+      let classes = Self.classes(try ContentScanner(options: Self.options(mode)).scan(source: source), blocks: 64)
+      for i in 0..<64 {
+        if i % 2 == 0 {
+          #expect(classes[i] == .text, "\(mode) block \(i)")
+        } else {
+          #expect(classes[i] != .text, "\(mode) block \(i)")
+        }
+      }
+    }
+  }
+
   /// Two-stage results do not depend on the thread count, and random data stays encrypted.
   @Test func twoStageIsIndependentOfThreads() throws {
     var rng = SeededRandom(seed: 3)

@@ -435,7 +435,12 @@ func targets(_ o: Options) throws {
 
   let twoBlocks = blockClasses(twoResult, size: size)
   let exactBlocks = blockClasses(exactResult, size: size)
-  let differing = zip(twoBlocks, exactBlocks).filter { $0 != $1 }.count
+  var pairs: [String: Int] = [:]
+  for (two, exact) in zip(twoBlocks, exactBlocks) where two != exact {
+    pairs["\(exact.rawValue) → \(two.rawValue)", default: 0] += 1
+  }
+  let differing = pairs.values.reduce(0, +)
+  let differences = pairs.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", ")
   print("")
   print("ringo-bench targets --size \(o.size >> 20)M --kind \(o.kind): \(path)")
   print(
@@ -457,7 +462,9 @@ func targets(_ o: Options) throws {
   for note in entNotes { print(note) }
   print("classes, two-stage: \(classSummary(twoResult, size: size))")
   print("classes, exact:     \(classSummary(exactResult, size: size))")
-  print("blocks classed differently by two-stage and exact mode: \(differing) of \(twoBlocks.count)")
+  print(
+    "blocks classed differently by two-stage and exact mode: \(differing) of \(twoBlocks.count)"
+      + (differing > 0 ? " (exact → two-stage: \(differences))" : ""))
   if sink.total == 42 { print("") }
 }
 
