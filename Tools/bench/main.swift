@@ -398,6 +398,27 @@ func targets(_ o: Options) throws {
   let twoResult = last!
   let exactLevel = best(o.repeats) { last = exact1.scan(image) }
   let exactResult = last!
+  // A proxy for scaling that a loaded host does not blur: the total CPU time of the N-thread scan against the
+  // 1-thread scan (more means spinning or repeated work), and the voluntary context switches it makes (sleeps on
+  // locks, e.g. the kernel's mmap lock between one thread's mapping and another's unmapping).
+  func cpuAndSleeps(_ s: ContentScanner) -> (cpu: Double, sleeps: Int) {
+    var best = (cpu: Double.infinity, sleeps: Int.max)
+    for _ in 0..<o.repeats {
+      var u0 = rusage()
+      getrusage(Int32(RUSAGE_SELF.rawValue), &u0)
+      let c0 = processCPU()
+      last = s.scan(image)
+      let cpu = processCPU() - c0
+      var u1 = rusage()
+      getrusage(Int32(RUSAGE_SELF.rawValue), &u1)
+      best = (min(best.cpu, cpu), min(best.sleeps, u1.ru_nvcsw - u0.ru_nvcsw))
+    }
+    return best
+  }
+  let twoCPU1 = cpuAndSleeps(two1)
+  let twoCPUN = cpuAndSleeps(twoN)
+  let exactCPU1 = cpuAndSleeps(exact1)
+  let exactCPUN = cpuAndSleeps(exactN)
   let pairedRead = try pairedRatio(rounds, baseline: { try readPass(0..<size) }) { last = two1.scan(image) }
   let pairedMode = pairedRatio(rounds, baseline: { last = exact1.scan(image) }) { last = two1.scan(image) }
   let pairedTwoThreads = pairedRatio(rounds, baseline: { last = two1.scan(image) }) { last = twoN.scan(image) }
@@ -459,6 +480,13 @@ func targets(_ o: Options) throws {
       cores, pairedTwoThreads.median, pairedTwoThreads.low, pairedTwoThreads.high, pairedExactThreads.median,
       pairedExactThreads.low, pairedExactThreads.high, pairedReadThreads.median, pairedReadThreads.low,
       pairedReadThreads.high))
+  let windows = (size + (8 << 20) - 1) / (8 << 20)
+  print(
+    String(
+      format:
+        "CPU time, all threads, %d threads / 1 thread (best of %d; 1.00 = no work added by threading): two-stage %.2f, exact %.2f; voluntary context switches per 8 MiB window, %d threads: two-stage %.2f, exact %.2f",
+      cores, o.repeats, twoCPUN.cpu / twoCPU1.cpu, exactCPUN.cpu / exactCPU1.cpu, cores,
+      Double(twoCPUN.sleeps) / Double(windows), Double(exactCPUN.sleeps) / Double(windows)))
   for note in entNotes { print(note) }
   print("classes, two-stage: \(classSummary(twoResult, size: size))")
   print("classes, exact:     \(classSummary(exactResult, size: size))")

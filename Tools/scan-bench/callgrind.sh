@@ -4,7 +4,8 @@
 # on a SIZE prefix of the bench file and on one 4 KiB block; the difference over the blocks is the per-block cost
 # (process start-up and the entropy table cancel out). Mapping and page faults run in the kernel and are not counted.
 # Usage: Tools/scan-bench/callgrind.sh [KIND=random] [SIZE_MIB=64] [TOP=8]   (the bench file comes from ringo-bench)
-# Needs: valgrind (Tools/external-programs.tsv). Writes only under a mktemp directory, removed at the end.
+# Needs: valgrind, objcopy (Tools/external-programs.tsv): valgrind 3.19 cannot read the DWARF of the release build, so
+# it runs a copy without debug info (symbols kept). Writes only under a mktemp directory, removed at the end.
 set -euo pipefail
 kind=${1:-random}
 mib=${2:-64}
@@ -19,9 +20,10 @@ work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 head -c "$((mib << 20))" "$bench" >"$work/prefix.img"
 head -c 4096 "$bench" >"$work/block.img"
+objcopy --strip-debug .build/release/ringo "$work/ringo"
 blocks=$(((mib << 20) / 4096))
 count() { # mode file -> instructions
-  valgrind --tool=callgrind --callgrind-out-file="$work/out.$1" .build/release/ringo scan --mode "$1" --jobs 1 "$2" \
+  valgrind --tool=callgrind --callgrind-out-file="$work/out.$1" "$work/ringo" scan --mode "$1" --jobs 1 "$2" \
     2>"$work/log" >/dev/null
   grep -o 'Collected : [0-9]*' "$work/log" | cut -d' ' -f3
 }
