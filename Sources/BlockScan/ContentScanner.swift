@@ -39,8 +39,9 @@ public struct ScanOptions: Sendable, Equatable {
   /// ``ScanMode/exact`` (the default, and what reports use) or ``ScanMode/twoStage``.
   public var mode = ScanMode.exact
   /// Two-stage mode: bytes of a block whose histogram stands for the block in stage one, taken as pieces of 64 bytes
-  /// (``BlockKernels/samplePieceBytes``, rounded down to whole pieces) spread evenly over the block. At least
-  /// ``ContentPolicy/minimumStatisticalBytes`` and at most a quarter of the block, or stage one is off.
+  /// (``BlockKernels/samplePieceBytes``, rounded down to whole pieces) spread evenly over the block; larger values
+  /// count as 4096. At least ``ContentPolicy/minimumStatisticalBytes`` and at most a quarter of the block, or stage
+  /// one is off (so is it when a group would hold more than 1040 samples: ``aggregateBlocks`` × block / sample).
   public var stageOneSampleBytes = 512
   /// Two-stage mode: a group of high-entropy blocks whose sampled chi-square lies between this and
   /// ``ContentPolicy/randomChiSquareLimit`` is re-measured on all its bytes (stage two). 255 + 3·√510 ≈ 323: about
