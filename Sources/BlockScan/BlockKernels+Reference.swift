@@ -52,6 +52,21 @@ public enum ReferenceKernels {
     return h
   }
 
+  /// Two-stage mode's sample of a block: `pieces` stretches of 64 bytes, piece `k` at `k · ⌊count / pieces⌋`.
+  public static func spreadSample(_ block: [UInt8], pieces: Int) -> [UInt8] {
+    var out: [UInt8] = []
+    for k in 0..<pieces {
+      let start = k * (block.count / pieces)
+      out += block[start..<(start + 64)]
+    }
+    return out
+  }
+
+  /// Control bytes as the text rule counts them: 0x01...0x1F except tab, LF and CR, and 0x7F.
+  public static func controlBytes(_ bytes: [UInt8]) -> Int {
+    bytes.filter { (0x01...0x1F).contains($0) && ![0x09, 0x0A, 0x0D].contains($0) || $0 == 0x7F }.count
+  }
+
   /// Block statistics from the textbook formulas: `-Σ p·log2 p` and `Σ (c - e)² / e`.
   public static func blockStats(_ bytes: [UInt8]) -> BlockStats {
     let h = histogram(bytes)

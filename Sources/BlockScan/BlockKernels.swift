@@ -255,34 +255,148 @@ public enum BlockKernels {
     }
   }
 
-  /// Counts each byte value of a short sample into `histogram[0..<256]` with one table: no scratch to clear and fold
-  /// beyond the 256 counters, which for a 1 KiB sample cost about as much as the counting (two-stage mode's stage one).
-  /// A run of equal bytes makes each count wait for the previous one; on the high-entropy samples this is for, they
-  /// are rare.
-  /// - Precondition: `histogram.count >= 256`, and `bytes.count < 2^32`.
-  /// - Complexity: O(n), no allocation.
+  /// Control bytes (0x01...0x1F except tab, LF and CR, and 0x7F: the bytes the text rule counts against text) in
+  /// the first 64 bytes of `bytes`. Stage one's router: random data has two or more in all but 0.3 % of its first
+  /// lines, text almost never; and a block with any is not all zero.
+  /// - Precondition: `bytes.count >= 64`.
+  /// - Complexity: O(1), no allocation.
   @inlinable
-  public static func sampleHistogram(_ bytes: UnsafeRawBufferPointer, into histogram: UnsafeMutableBufferPointer<UInt32>) {
-    precondition(histogram.count >= 256, "histogram needs 256 counters")  // programmer error
-    let t = histogram.baseAddress!
-    t.update(repeating: 0, count: 256)
-    let n = bytes.count
+  public static func firstLineControlBytes(_ bytes: UnsafeRawBufferPointer) -> Int {
+    precondition(bytes.count >= 64, "the first line needs 64 bytes")  // programmer error
+    let space = SIMD16<UInt8>(repeating: 0x20)
+    let zero = SIMD16<UInt8>()
+    let tab = SIMD16<UInt8>(repeating: 0x09)
+    let lineFeed = SIMD16<UInt8>(repeating: 0x0A)
+    let carriageReturn = SIMD16<UInt8>(repeating: 0x0D)
+    let delete = SIMD16<UInt8>(repeating: 0x7F)
+    var count = SIMD16<UInt8>()
     var i = 0
-    while i &+ 8 <= n {
-      let w = bytes.loadUnaligned(fromByteOffset: i, as: UInt64.self)
-      t[Int(truncatingIfNeeded: w & 0xFF)] &+= 1
-      t[Int(truncatingIfNeeded: (w &>> 8) & 0xFF)] &+= 1
-      t[Int(truncatingIfNeeded: (w &>> 16) & 0xFF)] &+= 1
-      t[Int(truncatingIfNeeded: (w &>> 24) & 0xFF)] &+= 1
-      t[Int(truncatingIfNeeded: (w &>> 32) & 0xFF)] &+= 1
-      t[Int(truncatingIfNeeded: (w &>> 40) & 0xFF)] &+= 1
-      t[Int(truncatingIfNeeded: (w &>> 48) & 0xFF)] &+= 1
-      t[Int(truncatingIfNeeded: w &>> 56)] &+= 1
-      i &+= 8
+    while i < 64 {
+      let v = bytes.loadUnaligned(fromByteOffset: i, as: SIMD16<UInt8>.self)
+      let low = (v .< space) .& .!((v .== zero) .| (v .== tab) .| (v .== lineFeed) .| (v .== carriageReturn))
+      count &-= unsafeBitCast(low .| (v .== delete), to: SIMD16<UInt8>.self)
+      i &+= 16
     }
-    while i < n {
-      t[Int(bytes[i])] &+= 1
-      i &+= 1
+    return laneSum(count)
+  }
+
+  /// Bytes in one piece of a stage-one sample (``spreadSampleHistogram(_:pieces:into:)``): one cache line.
+  public static let samplePieceBytes = 64
+
+  /// Where piece `k` of a `pieces`-piece sample starts in a block of `blockSize` bytes: the pieces are spread evenly,
+  /// `k · ⌊blockSize / pieces⌋`, so a block whose tail is padding or text shows it in its sample.
+  @inlinable @inline(__always)
+  public static func samplePieceStart(_ k: Int, pieces: Int, blockSize: Int) -> Int {
+    k &* (blockSize / pieces)
+  }
+
+  /// Counts the bytes of a block's stage-one sample (``samplePieceBytes``-byte pieces spread over the block, see
+  /// ``samplePieceStart(_:pieces:blockSize:)``) into `histogram[0..<256]`, one table of 16-bit counters: for a
+  /// sample of a few hundred bytes the four sub-tables of ``histogram(_:into:)`` cost more to clear and fold than
+  /// they save, and 16-bit lanes let ``foldSample(_:into:)`` square eight counters per instruction. Each count is
+  /// one memory-destination add; a repeated byte makes it wait for the previous one, which on the high-entropy
+  /// blocks stage one is for is rare. Prefetches the same pieces of the next block (the bytes after `block`, which
+  /// need not exist: a prefetch is only a hint).
+  /// - Precondition: `histogram.count >= 256`, `pieces >= 1`, `block.count >= pieces · samplePieceBytes` (so the
+  ///   pieces do not overlap), and a sample below 65536 bytes (no counter can wrap).
+  /// - Complexity: O(pieces), no allocation.
+  @inlinable
+  public static func spreadSampleHistogram(
+    _ block: UnsafeRawBufferPointer, pieces: Int, into histogram: UnsafeMutableBufferPointer<UInt16>
+  ) {
+    precondition(histogram.count >= 256, "histogram needs 256 counters")  // programmer error
+    precondition(
+      pieces >= 1 && pieces < 1024 && block.count >= pieces &* samplePieceBytes, "sample pieces must fit the block")  // programmer error
+    let t = histogram.baseAddress!
+    let table = UnsafeMutableRawPointer(t)
+    var v = 0
+    while v < 512 {  // 256 counters of 2 bytes, cleared 16 bytes at a time
+      table.storeBytes(of: SIMD8<UInt16>(), toByteOffset: v, as: SIMD8<UInt16>.self)
+      v &+= 16
+    }
+    let base = block.baseAddress!  // block.count >= 64 here
+    let stride = block.count / pieces
+    var k = 0
+    while k < pieces {
+      let piece = k &* stride
+      prefetch(base + (piece &+ block.count))
+      let p = base + piece
+      var j = 0
+      while j < samplePieceBytes {  // byte loads: one load and one add per byte, no shifts
+        t[Int(p.load(fromByteOffset: j, as: UInt8.self))] &+= 1
+        t[Int(p.load(fromByteOffset: j &+ 1, as: UInt8.self))] &+= 1
+        t[Int(p.load(fromByteOffset: j &+ 2, as: UInt8.self))] &+= 1
+        t[Int(p.load(fromByteOffset: j &+ 3, as: UInt8.self))] &+= 1
+        t[Int(p.load(fromByteOffset: j &+ 4, as: UInt8.self))] &+= 1
+        t[Int(p.load(fromByteOffset: j &+ 5, as: UInt8.self))] &+= 1
+        t[Int(p.load(fromByteOffset: j &+ 6, as: UInt8.self))] &+= 1
+        t[Int(p.load(fromByteOffset: j &+ 7, as: UInt8.self))] &+= 1
+        j &+= 8
+      }
+      k &+= 1
+    }
+  }
+
+  /// The largest sample count ``foldSample(_:into:)`` squares exactly: with every count at most 63, eight squares
+  /// sum to at most 31 752 and fit the 16-bit lanes it adds them in. A sample with a larger count is far from uniform
+  /// (for 512 bytes, chi-square over 345 already means a count above 41), so stage one rejects it anyway.
+  public static let sampleFoldMaximumCount = 63
+
+  /// What stage one needs from a sample's histogram, in one pass over its 256 counters: the sum of the squared counts
+  /// (chi-square is `256·squares/n − n`), the control bytes (0x01...0x1F except tab, LF and CR, and 0x7F) and the
+  /// largest count. The counters are also added to `aggregate` (the run group's sample counts, wrapping), so the
+  /// sample is read once; ``unfoldSample(_:from:)`` takes a rejected one back out.
+  ///
+  /// `squares` is exact only when `largest <= sampleFoldMaximumCount` (it is summed in 16-bit lanes, eight squares
+  /// per lane); callers reject the sample otherwise.
+  /// - Precondition: `histogram.count >= 256`, `aggregate.count >= 256`.
+  /// - Complexity: O(256), no allocation.
+  @inlinable
+  public static func foldSample(
+    _ histogram: UnsafeBufferPointer<UInt16>, into aggregate: UnsafeMutableBufferPointer<UInt16>
+  ) -> (squares: Int, control: Int, largest: Int) {
+    precondition(histogram.count >= 256 && aggregate.count >= 256, "sample fold needs 256 counters")  // programmer error
+    let h = UnsafeRawPointer(histogram.baseAddress!)
+    let a = UnsafeMutableRawPointer(aggregate.baseAddress!)
+    var largest = SIMD8<Int16>()
+    var squares = 0
+    var control = 0
+    var quarter = 0
+    while quarter < 512 {  // four quarters of 64 counters (128 bytes): eight squares per lane at most each
+      var sum = SIMD8<UInt16>()
+      var v = quarter
+      while v < quarter &+ 128 {
+        let c = h.loadUnaligned(fromByteOffset: v, as: SIMD8<UInt16>.self)
+        largest = pointwiseMax(largest, unsafeBitCast(c, to: SIMD8<Int16>.self))
+        sum &+= c &* c
+        a.storeBytes(
+          of: a.loadUnaligned(fromByteOffset: v, as: SIMD8<UInt16>.self) &+ c, toByteOffset: v, as: SIMD8<UInt16>.self)
+        if v < 0x40 { control &+= Int(c.wrappedSum()) }  // counters 0x00...0x1F
+        v &+= 16
+      }
+      squares &+= Int(SIMD8<UInt32>(truncatingIfNeeded: sum).wrappedSum())
+      quarter &+= 128
+    }
+    let t = histogram.baseAddress!
+    control = control &- Int(t[0]) &- Int(t[0x09]) &- Int(t[0x0A]) &- Int(t[0x0D]) &+ Int(t[0x7F])
+    return (squares, control, Int(largest.max()))
+  }
+
+  /// Takes a sample that ``foldSample(_:into:)`` added back out of `aggregate` (exactly, as both wrap).
+  /// - Complexity: O(256), no allocation.
+  @inlinable
+  public static func unfoldSample(
+    _ histogram: UnsafeBufferPointer<UInt16>, from aggregate: UnsafeMutableBufferPointer<UInt16>
+  ) {
+    precondition(histogram.count >= 256 && aggregate.count >= 256, "sample fold needs 256 counters")  // programmer error
+    let h = UnsafeRawPointer(histogram.baseAddress!)
+    let a = UnsafeMutableRawPointer(aggregate.baseAddress!)
+    var v = 0
+    while v < 512 {
+      let c = h.loadUnaligned(fromByteOffset: v, as: SIMD8<UInt16>.self)
+      a.storeBytes(
+        of: a.loadUnaligned(fromByteOffset: v, as: SIMD8<UInt16>.self) &- c, toByteOffset: v, as: SIMD8<UInt16>.self)
+      v &+= 16
     }
   }
 

@@ -38,12 +38,15 @@ public struct ScanOptions: Sendable, Equatable {
   public var maximumSignatureCarry = 64 << 20
   /// ``ScanMode/exact`` (the default, and what reports use) or ``ScanMode/twoStage``.
   public var mode = ScanMode.exact
-  /// Two-stage mode: bytes at the start of a block whose histogram stands for the block in stage one.
-  public var stageOneSampleBytes = 1024
+  /// Two-stage mode: bytes of a block whose histogram stands for the block in stage one, taken as pieces of 64 bytes
+  /// (``BlockKernels/samplePieceBytes``, rounded down to whole pieces) spread evenly over the block; larger values
+  /// count as 4096. At least ``ContentPolicy/minimumStatisticalBytes`` and at most a quarter of the block, or stage
+  /// one is off (so is it when a group would hold more than 1040 samples: ``aggregateBlocks`` × block / sample).
+  public var stageOneSampleBytes = 512
   /// Two-stage mode: a group of high-entropy blocks whose sampled chi-square lies between this and
-  /// ``ContentPolicy/randomChiSquareLimit`` is re-measured on all its bytes (stage two). 255 + 2·√510 ≈ 300: about
-  /// 2.5 % of groups of random data.
-  public var stageTwoChiSquareFloor = 255.0 + 2 * (510.0).squareRoot()
+  /// ``ContentPolicy/randomChiSquareLimit`` is re-measured on all its bytes (stage two). 255 + 3·√510 ≈ 323: about
+  /// 0.13 % of groups of random data (each costs 8 groups' worth of stage one).
+  public var stageTwoChiSquareFloor = 255.0 + 3 * (510.0).squareRoot()
 
   public init() {}
 }
@@ -52,13 +55,14 @@ public struct ScanOptions: Sendable, Equatable {
 public enum ScanMode: String, Sendable, CaseIterable {
   /// The 256-bin histogram, entropy and chi-square of every byte of every such block.
   case exact
-  /// Stage one takes the histogram of the first ``ScanOptions/stageOneSampleBytes`` of a block: a sample that is
-  /// clearly high-entropy decides the block (its chi-square and its run group's summed chi-square are those of the
-  /// samples, a group holding 4× as many blocks so that it sums as many bytes as an exact group; the strip gets the
-  /// sample's entropy corrected for the smaller sample). Everything else, and every group
-  /// whose sampled chi-square lies near the random limit, goes to stage two: the exact histogram of every byte.
-  /// Zero, text and APFS-object blocks are decided as in exact mode (they already need no histogram). Faster on
-  /// high-entropy data; weakly biased compressed data can be called encrypted more often (README: confusion matrix).
+  /// Stage one takes the histogram of a sample of ``ScanOptions/stageOneSampleBytes`` (512) bytes spread over the
+  /// block in 64-byte pieces: a sample that proves the block is not text (more control bytes than the text rule allows
+  /// in the whole block) and looks uniformly random (chi-square within the random limit) decides the block. Its class
+  /// comes from its run group, which holds 8× as many blocks (128) so that its samples sum as many bytes as an exact
+  /// group; the strip gets an entropy estimated from the sample's chi-square. There are no per-block 256-bin
+  /// statistics. Everything else, and every group whose summed chi-square lies near the random limit, goes to stage
+  /// two: the exact histogram of every byte. Zero, text and APFS-object blocks are decided as in exact mode. Faster on
+  /// high-entropy data; group decisions are 8× coarser (README: confusion matrix).
   case twoStage = "two-stage"
 }
 

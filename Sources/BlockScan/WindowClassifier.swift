@@ -34,13 +34,31 @@ struct WindowClassifier {
   var groupSampled = false
   /// Two-stage mode: stage one applies to full blocks at least four times the sample.
   let stageOne: Bool
-  /// Lowest sample entropy that stage one accepts as clearly high-entropy, and the shift from the sample's expected
-  /// random entropy to the block's.
-  let stageOneEntropyFloor: Double
-  let stageOneEntropyShift: Double
+  /// Stage one's sample: bytes, and pieces of ``BlockKernels/samplePieceBytes`` spread over the block.
+  let sampleBytes: Int
+  let samplePieces: Int
+  /// Stage one's estimate of a sampled block's entropy: the block's expected random entropy, less
+  /// `(chi² − 255) · entropyPerChiSquare` (see ``classify(_:)``).
+  let randomBlockEntropy: Double
+  let entropyPerChiSquare: Double
+  /// The lowest estimated entropy stage one accepts (the policy's high-entropy line for a whole block).
+  let highEntropyLine: Double
   /// Blocks per run group: ``ScanOptions/aggregateBlocks``, times blockSize / sample in two-stage mode, so a group
   /// of samples holds as many measured bytes (64 KiB) as an exact group and its chi-square has the same power.
   let groupBlocks: Int
+  /// The pending group's sample counts (stage one adds each accepted sample here in ``BlockKernels/foldSample(_:into:)``;
+  /// blocks measured whole add to ``aggregate``). The group's histogram is the sum of both. 16-bit: a group holds at
+  /// most ``maximumSampledGroup`` samples, each with no count above ``BlockKernels/sampleFoldMaximumCount``.
+  var sampleAggregate: [UInt16] = []
+  /// The current block's sample histogram.
+  var sampleCounts: [UInt16] = []
+  /// The most samples a group may hold with its 16-bit counts (65535 / 63); stage one is off for larger groups.
+  static let maximumSampledGroup = Int(UInt16.max) / BlockKernels.sampleFoldMaximumCount
+  /// The largest sample: its counts must stay below 2^15 (``BlockKernels/foldSample(_:into:)``).
+  static let maximumSampleBytes = 4096
+  /// The strip point of the last emitted block and the scan positions it covers, so consecutive blocks skip the
+  /// division in ``StripLayout/bin(of:)``.
+  var cachedBin = (index: 0, start: 0, end: 0)
 
   var pending: [Pending] = []
   var groupBytes = 0
@@ -85,16 +103,25 @@ struct WindowClassifier {
     textSampleBytes = [Int](repeating: 0, count: bins)
     textSampleSums = [Double](repeating: 0, count: bins)
     aggregate.initialize(repeating: 0)
-    let sample = options.stageOneSampleBytes
+    let pieceBytes = BlockKernels.samplePieceBytes
+    let sample = max(0, min(options.stageOneSampleBytes, Self.maximumSampleBytes)) / pieceBytes * pieceBytes
+    sampleBytes = sample
+    samplePieces = sample / pieceBytes
+    let sampledGroup = sample > 0 ? options.aggregateBlocks * (options.blockSize / sample) : 0  // both bounded in init
     stageOne = options.mode == .twoStage && sample >= options.policy.minimumStatisticalBytes
-      && options.blockSize >= 4 * sample
-    // A random sample of 1 KiB has entropy 7.82 ± 0.02; the floor sits a little above the exact test's margin, so
-    // a sample near it goes to stage two.
-    stageOneEntropyFloor = options.policy.highEntropyMinimum(byteCount: sample) + 0.1
-    stageOneEntropyShift = BlockStats.expectedRandomEntropy(byteCount: options.blockSize)
-      - BlockStats.expectedRandomEntropy(byteCount: sample)
-    groupBlocks = stageOne ? options.aggregateBlocks * (options.blockSize / sample) : options.aggregateBlocks
+      && options.blockSize >= 4 * sample && sampledGroup <= Self.maximumSampledGroup
+    // Chi-square of n bytes measures the plug-in entropy's shortfall from 8 bits: 8 − H ≈ chi² / (2·n·ln 2) for a
+    // near-uniform histogram (random bytes: chi² ≈ 255, the expected-entropy formula). The sample's bias per byte,
+    // (chi² − 255) / n, stands for the block's.
+    randomBlockEntropy = BlockStats.expectedRandomEntropy(byteCount: options.blockSize)
+    entropyPerChiSquare = 1 / (2 * Double(max(1, sample)) * M_LN2)
+    highEntropyLine = options.policy.highEntropyMinimum(byteCount: options.blockSize)
+    groupBlocks = stageOne ? sampledGroup : options.aggregateBlocks
     pending.reserveCapacity(groupBlocks)
+    if stageOne {
+      sampleAggregate = [UInt16](repeating: 0, count: 256)
+      sampleCounts = [UInt16](repeating: 0, count: 256)
+    }
   }
 
   /// Classifies the window's bytes (called once, with the whole window mapped).
@@ -114,7 +141,13 @@ struct WindowClassifier {
       let block = UnsafeRawBufferPointer(rebasing: bytes[start..<(start + length)])
       let offset = job.range.lowerBound + start
       start += length
-      if BlockKernels.isAllZero(block) {
+      // The router: a block whose first cache line holds two or more control bytes (random data: all but 0.3 % of
+      // blocks; text: almost never) is not all zero, is likely not text, and is sampled by stage one below. In exact
+      // mode it skips the text pre-check: its histogram's class counts decide the text rule instead (the same counts,
+      // so the same answer).
+      let routed = length == blockSize && length >= 64 && BlockKernels.firstLineControlBytes(block) >= 2
+      let sampled = stageOne && routed
+      if !routed, BlockKernels.isAllZero(block) {
         closeRun()
         emit(.zero, offset: offset, length: length, entropy: 0)
         continue
@@ -125,47 +158,55 @@ struct WindowClassifier {
         emit(.apfsObject, offset: offset, length: length, entropy: stats.entropy)
         continue
       }
-      let limits = length == blockSize ? fullBlockLimits : policy.textPrecheckLimits(byteCount: length)
-      let classes = BlockKernels.byteClasses(
-        block, stopAboveControl: limits.control, stopAboveNonPrintable: limits.nonPrintable)
-      if classes.counted == length, policy.isText(classes) {
-        closeRun()
-        textBlocks += 1
-        if Self.isOneRepeatedByte(block) { result.fillBytes += length }  // e.g. a block of spaces
-        let bin = layout.bin(of: job.scanStart + (offset - job.range.lowerBound)) - result.firstBin
-        textBytes[bin] += length
-        let sampled = textBlocks % options.textEntropySampling == 1 % options.textEntropySampling
-          || textSampleBytes[bin] == 0
-        var entropy: Double?
-        if sampled {
-          let measured = BlockStats(of: block, scratch: scratch).entropy
-          textSampleBytes[bin] += length
-          textSampleSums[bin] += measured * Double(length)
-          entropy = measured
+      // Stage one: more control bytes in the sample than the text rule allows in the whole block proves it is not
+      // text; a sample chi-square within the random limit (and the entropy that implies above the high-entropy line)
+      // decides it, with no whole-block histogram. Anything else takes the exact path below, which then skips the
+      // text pre-check when the sample already ruled text out.
+      var provenNotText = false
+      if sampled {
+        let pieces = samplePieces
+        let fold = sampleCounts.withUnsafeMutableBufferPointer { counts in
+          BlockKernels.spreadSampleHistogram(block, pieces: pieces, into: counts)
+          return sampleAggregate.withUnsafeMutableBufferPointer {
+            BlockKernels.foldSample(UnsafeBufferPointer(counts), into: $0)
+          }
         }
-        emit(.text, offset: offset, length: length, entropy: entropy)
-        continue
-      }
-      if stageOne, length == blockSize {
-        let sample = UnsafeRawBufferPointer(rebasing: block[0..<options.stageOneSampleBytes])
-        BlockKernels.sampleHistogram(sample, into: scratch)
-        let sampled = BlockStats(histogram: UnsafeBufferPointer(scratch), byteCount: sample.count)
-        if sampled.entropy >= stageOneEntropyFloor {
+        let n = Double(sampleBytes)
+        let chiSquare = 256 * Double(fold.squares) / n - n
+        let entropy = min(8, randomBlockEntropy - (chiSquare - 255) * entropyPerChiSquare)
+        provenNotText = fold.control > fullBlockLimits.control
+        if provenNotText, fold.largest <= BlockKernels.sampleFoldMaximumCount, chiSquare <= randomLimit,
+          entropy >= highEntropyLine
+        {
           let signature = CompressedSignature.match(block)
-          let compressed = signature != nil || sampled.chiSquare > randomLimit
-          let entropy = min(8, sampled.entropy + stageOneEntropyShift)
           guard options.useRunContext else {
+            unfoldSample()
             closeRun()
-            emit(compressed ? .compressed : .encrypted, offset: offset, length: length, entropy: entropy)
+            emit(signature != nil ? .compressed : .encrypted, offset: offset, length: length, entropy: entropy)
             continue
           }
           join(
-            offset: offset, length: length, entropy: entropy, compressed: compressed, signature: signature,
-            sampled: true, measuredBytes: sample.count)
+            offset: offset, length: length, entropy: entropy, compressed: signature != nil, signature: signature,
+            sampled: true, measuredBytes: sampleBytes)
+          continue
+        }
+        unfoldSample()
+      }
+      let skipPrecheck = provenNotText || (routed && !stageOne)
+      if !skipPrecheck {
+        let limits = length == blockSize ? fullBlockLimits : policy.textPrecheckLimits(byteCount: length)
+        let classes = BlockKernels.byteClasses(
+          block, stopAboveControl: limits.control, stopAboveNonPrintable: limits.nonPrintable)
+        if classes.counted == length, policy.isText(classes) {
+          emitText(block, offset: offset, entropy: nil)
           continue
         }
       }
       let stats = BlockStats(of: block, scratch: scratch)
+      if skipPrecheck, !provenNotText, policy.isText(stats.byteClasses) {
+        emitText(block, offset: offset, entropy: stats.entropy)
+        continue
+      }
       if stats.entropy == 0 { result.fillBytes += length }  // one repeated non-zero byte, e.g. erased flash (0xFF)
       let signature = CompressedSignature.match(block)
       guard options.useRunContext, policy.isHighEntropy(stats) else {
@@ -181,8 +222,37 @@ struct WindowClassifier {
     }
   }
 
-  /// Adds a high-entropy block, whose histogram of `measuredBytes` bytes is in the scratch, to the run and the
-  /// current group (starting them if needed).
+  /// Records a text block; its entropy goes to the strip for the sampled text blocks (measured here unless the
+  /// caller already has it).
+  mutating func emitText(_ block: UnsafeRawBufferPointer, offset: Int, entropy known: Double?) {
+    let length = block.count
+    closeRun()
+    textBlocks += 1
+    if Self.isOneRepeatedByte(block) { result.fillBytes += length }  // e.g. a block of spaces
+    let bin = stripBin(offset)
+    textBytes[bin] += length
+    let sampled = textBlocks % options.textEntropySampling == 1 % options.textEntropySampling
+      || textSampleBytes[bin] == 0
+    var entropy: Double?
+    if sampled {
+      let measured = known ?? BlockStats(of: block, scratch: scratch).entropy
+      textSampleBytes[bin] += length
+      textSampleSums[bin] += measured * Double(length)
+      entropy = measured
+    }
+    emit(.text, offset: offset, length: length, entropy: entropy)
+  }
+
+  /// Takes a rejected sample back out of the group's sample counts.
+  mutating func unfoldSample() {
+    sampleCounts.withUnsafeBufferPointer { counts in
+      sampleAggregate.withUnsafeMutableBufferPointer { BlockKernels.unfoldSample(counts, from: $0) }
+    }
+  }
+
+  /// Adds a high-entropy block to the run and the current group (starting them if needed). A block measured whole
+  /// has its histogram of `measuredBytes` bytes in the scratch, added here; a sampled block's counts were already
+  /// folded into ``sampleAggregate``.
   mutating func join(
     offset: Int, length: Int, entropy: Double, compressed: Bool, signature: CompressedSignature?, sampled: Bool,
     measuredBytes: Int
@@ -199,17 +269,21 @@ struct WindowClassifier {
       Pending(
         offset: offset, length: length, entropy: entropy, compressed: compressed || carried,
         forced: signature != nil || carried, sampled: sampled))
-    for v in 0..<256 { aggregate[v] &+= UInt64(scratch[v]) }
+    if sampled {
+      groupSampled = true
+    } else {
+      for v in 0..<256 { aggregate[v] &+= UInt64(scratch[v]) }
+    }
     groupBytes += measuredBytes
-    if sampled { groupSampled = true }
     if pending.count >= groupBlocks { flushGroup(final: false) }
   }
 
   /// The pending group's summed chi-square.
   func groupChiSquare() -> Double {
     var sumSquares: Double = 0
+    let samples = sampleAggregate.isEmpty ? nil : sampleAggregate
     for v in 0..<256 {
-      let c = Double(aggregate[v])
+      let c = Double(aggregate[v] &+ UInt64(samples?[v] ?? 0))  // samples: 16-bit counts that never wrapped
       sumSquares += c * c
     }
     let n = Double(groupBytes)
@@ -217,20 +291,22 @@ struct WindowClassifier {
   }
 
   /// Stage two: when the pending group's sampled chi-square is near the random limit, measures every byte of its
-  /// sampled blocks (the window must still be mapped) and re-decides them as exact mode would.
+  /// blocks (the window must still be mapped), re-decides the sampled ones as exact mode would, and rebuilds the
+  /// group's histogram from whole blocks.
   mutating func stageTwoIfAmbiguous() {
     guard groupSampled, let bytes = windowBytes, !pending.isEmpty else { return }
     let chiSquare = groupChiSquare()
     guard chiSquare > options.stageTwoChiSquareFloor, chiSquare <= randomLimit else { return }
-    for i in pending.indices where pending[i].sampled {
+    aggregate.update(repeating: 0)
+    for v in 0..<256 { sampleAggregate[v] = 0 }
+    groupBytes = 0
+    for i in pending.indices {
       let start = pending[i].offset - job.range.lowerBound
       let block = UnsafeRawBufferPointer(rebasing: bytes[start..<(start + pending[i].length)])
-      // Only the part stage one did not count is added: the sample's counts are already in the aggregate.
-      let rest = UnsafeRawBufferPointer(rebasing: block[options.stageOneSampleBytes...])
-      BlockKernels.histogram(rest, into: scratch)
-      for v in 0..<256 { aggregate[v] &+= UInt64(scratch[v]) }
-      groupBytes += rest.count
       let stats = BlockStats(of: block, scratch: scratch)
+      for v in 0..<256 { aggregate[v] &+= UInt64(scratch[v]) }
+      groupBytes += block.count
+      guard pending[i].sampled else { continue }
       let verdict = options.policy.verdict(for: stats, startsWithCompressedSignature: pending[i].forced)
       pending[i].entropy = stats.entropy
       pending[i].compressed = pending[i].forced || verdict == .compressed
@@ -256,7 +332,10 @@ struct WindowClassifier {
     stageTwoIfAmbiguous()
     let chiSquare = groupChiSquare()
     var biased = chiSquare > randomLimit
-    if pending.count < 4, let previous = previousGroupBiased { biased = previous }
+    // A short last group takes the previous group's answer: fewer than 4 blocks, or with samples, fewer than 4 whole
+    // blocks' bytes measured (the chi-square's power grows with the bytes counted).
+    let short = stageOne ? groupBytes < 4 * options.blockSize : pending.count < 4
+    if short, let previous = previousGroupBiased { biased = previous }
     for block in pending {
       let cls: ContentClass = block.compressed || biased ? .compressed : .encrypted
       emit(cls, offset: block.offset, length: block.length, entropy: block.entropy)
@@ -265,6 +344,7 @@ struct WindowClassifier {
     groupSampled = false
     pending.removeAll(keepingCapacity: true)
     aggregate.update(repeating: 0)
+    if stageOne { for v in 0..<256 { sampleAggregate[v] = 0 } }
     groupBytes = 0
   }
 
@@ -290,11 +370,22 @@ struct WindowClassifier {
       result.runs.append(RegionRun(cls.regionClass, offset: offset, length: length))
     }
     guard let entropy else { return }
-    let bin = layout.bin(of: job.scanStart + (offset - job.range.lowerBound)) - result.firstBin
+    let bin = stripBin(offset)
     result.binSums[bin] += entropy * Double(length)
     result.binBytes[bin] += length
     result.binMins[bin] = min(result.binMins[bin], entropy)
     result.binMaxs[bin] = max(result.binMaxs[bin], entropy)
+  }
+
+  /// The index into this window's strip arrays of the point that holds image offset `offset` (cached: a block is
+  /// almost always in the same point as the one before).
+  mutating func stripBin(_ offset: Int) -> Int {
+    let position = job.scanStart + (offset - job.range.lowerBound)
+    if position < cachedBin.start || position >= cachedBin.end {
+      let bin = layout.bin(of: position)
+      cachedBin = (bin - result.firstBin, layout.start(of: bin), layout.start(of: bin + 1))
+    }
+    return cachedBin.index
   }
 
   /// The window could not be read: whatever is not classified yet becomes `unknown`.

@@ -34,15 +34,17 @@ struct Options {
   var skipPeers = false
   var threads = 0
   var mode = ScanMode.exact
+  var command = "scan"
 
   init(_ args: [String]) throws {
     var i = 0
-    guard args.first == "scan" else {
+    guard let first = args.first, ["scan", "targets"].contains(first) else {
       throw BenchError(
         description:
-          "usage: ringo-bench scan [--size 1G] [--kind random|zeros|text|mixed] [--dir D] [--peer-bytes 128M] [--binwalk-bytes 16M] [--repeat 3] [--threads N] [--mode exact|two-stage] [--skip-peers] | ringo-bench histogram"
+          "usage: ringo-bench scan [--size 1G] [--kind random|zeros|text|mixed] [--dir D] [--peer-bytes 128M] [--binwalk-bytes 16M] [--repeat 3] [--threads N] [--mode exact|two-stage] [--skip-peers] | ringo-bench targets [--size 1G] [--kind random] [--dir D] [--peer-bytes 128M] [--repeat 3] [--threads N] | ringo-bench histogram"
       )
     }
+    command = first
     i = 1
     func value() throws -> String {
       i += 1
@@ -327,6 +329,173 @@ func histogramBound() {
   if sink == 42 { print("") }
 }
 
+/// The prefix of the bench file that the peers read, written once as a file of its own (so `ent` reads a file, not
+/// a pipe from `head`, whose speed swung with the host's load).
+func ensurePrefix(_ path: String, bytes: Int, o: Options) throws -> String {
+  let prefix = "\(o.dir)/prefix-\(o.kind)-\(bytes >> 20)M.img"
+  if let attrs = try? FileManager.default.attributesOfItem(atPath: prefix), (attrs[.size] as? NSNumber)?.intValue == bytes {
+    return prefix
+  }
+  let image = try MappedImage(path: path)
+  _ = FileManager.default.createFile(atPath: prefix, contents: nil)
+  guard let handle = FileHandle(forWritingAtPath: prefix) else { throw BenchError(description: "cannot write \(prefix)") }
+  defer { try? handle.close() }
+  try image.forEachWindow(in: 0..<min(bytes, image.byteCount), windowSize: 8 << 20) { _, b in
+    try handle.write(contentsOf: Data(bytes: b.baseAddress!, count: b.count))
+  }
+  return prefix
+}
+
+/// Classes per block of a content map (blocks of 4 KiB), for comparing two scans block by block.
+func blockClasses(_ result: ScanResult, size: Int) -> [RegionClass] {
+  var out = [RegionClass](repeating: .unknown, count: (size + 4095) / 4096)
+  for run in result.regions.runs {
+    for block in (run.offset / 4096)..<((run.end + 4095) / 4096) { out[block] = run.regionClass }
+  }
+  return out
+}
+
+func classSummary(_ result: ScanResult, size: Int) -> String {
+  [RegionClass.zero, .text, .compressed, .encrypted, .apfsObject, .unknown].compactMap { cls in
+    guard let bytes = result.bytesByClass[cls], bytes > 0 else { return nil }
+    return "\(cls.rawValue) \(String(format: "%.2f", 100 * Double(bytes) / Double(max(1, size)))) %"
+  }.joined(separator: ", ")
+}
+
+/// `ringo-bench targets`: the three issue-16 scanner targets in one run, each a paired ratio (every round runs the
+/// baseline and the measured work back to back; median and range of the rounds):
+/// two-stage mode on one thread (GB/s, and against exact mode and the read limit), the scanner against `ent` on the
+/// same prefix read from a file, and N threads against one (two-stage and exact, and the read itself for the host's
+/// own scaling). Also checks that two-stage classes every block of the file as exact mode does.
+func targets(_ o: Options) throws {
+  let path = try ensureFile(o)
+  let image = try MappedImage(path: path)
+  let size = image.byteCount
+  let gb = Double(size) / 1e9
+  let cores = o.threads > 0 ? o.threads : ContentScanner.onlineCores
+  let rounds = max(5, o.repeats)
+  let loadBefore = loadAverage()
+  let sink = Sink()
+  let window = 64 << 20
+  let readPass: @Sendable (Range<Int>) throws -> Void = { range in
+    var local: UInt64 = 0
+    try image.forEachWindow(in: range, windowSize: window) { _, b in local &+= BlockKernels.readSum(b, prefetching: true) }
+    sink.add(local)
+  }
+  try readPass(0..<size)  // warm the page cache (untimed)
+  func scanner(_ mode: ScanMode, threads: Int) throws -> ContentScanner {
+    var options = ScanOptions()
+    options.mode = mode
+    options.threads = threads
+    return try ContentScanner(options: options)
+  }
+  let two1 = try scanner(.twoStage, threads: 1)
+  let twoN = try scanner(.twoStage, threads: cores)
+  let exact1 = try scanner(.exact, threads: 1)
+  let exactN = try scanner(.exact, threads: cores)
+  var last: ScanResult?
+  let twoLevel = best(o.repeats) { last = two1.scan(image) }
+  let twoResult = last!
+  let exactLevel = best(o.repeats) { last = exact1.scan(image) }
+  let exactResult = last!
+  // A proxy for scaling that a loaded host does not blur: the total CPU time of the N-thread scan against the
+  // 1-thread scan (more means spinning or repeated work), and the voluntary context switches it makes (sleeps on
+  // locks, e.g. the kernel's mmap lock between one thread's mapping and another's unmapping).
+  func cpuAndSleeps(_ s: ContentScanner) -> (cpu: Double, sleeps: Int) {
+    var best = (cpu: Double.infinity, sleeps: Int.max)
+    for _ in 0..<o.repeats {
+      var u0 = rusage()
+      getrusage(Int32(RUSAGE_SELF.rawValue), &u0)
+      let c0 = processCPU()
+      last = s.scan(image)
+      let cpu = processCPU() - c0
+      var u1 = rusage()
+      getrusage(Int32(RUSAGE_SELF.rawValue), &u1)
+      best = (min(best.cpu, cpu), min(best.sleeps, u1.ru_nvcsw - u0.ru_nvcsw))
+    }
+    return best
+  }
+  let twoCPU1 = cpuAndSleeps(two1)
+  let twoCPUN = cpuAndSleeps(twoN)
+  let exactCPU1 = cpuAndSleeps(exact1)
+  let exactCPUN = cpuAndSleeps(exactN)
+  let pairedRead = try pairedRatio(rounds, baseline: { try readPass(0..<size) }) { last = two1.scan(image) }
+  let pairedMode = pairedRatio(rounds, baseline: { last = exact1.scan(image) }) { last = two1.scan(image) }
+  let pairedTwoThreads = pairedRatio(rounds, baseline: { last = two1.scan(image) }) { last = twoN.scan(image) }
+  let pairedExactThreads = pairedRatio(rounds, baseline: { last = exact1.scan(image) }) { last = exactN.scan(image) }
+  let pairedReadThreads = try pairedRatio(rounds, baseline: { try readPass(0..<size) }) {
+    try parallel(cores, size: size, readPass)
+  }
+
+  // ent on the same prefix, read from a file; the pipe from head once, to show what the pipe costs.
+  let entBytes = min(o.peerBytes, size)
+  let prefixPath = try ensurePrefix(path, bytes: entBytes, o: o)
+  let prefix = try MappedImage(path: prefixPath)
+  try prefix.forEachWindow(windowSize: window) { _, b in sink.add(BlockKernels.readSum(b)) }
+  var entNotes: [String] = []
+  if let file = runPeer("ent '\(prefixPath)'", limit: 300), let pipe = runPeer("head -c \(entBytes) '\(path)' | ent", limit: 300) {
+    entNotes.append(
+      String(
+        format: "ent on %d MiB: %.3f GB/s reading the file, %.3f GB/s through a pipe from head (one run each)",
+        entBytes >> 20, Double(entBytes) / 1e9 / file, Double(entBytes) / 1e9 / pipe))
+    for (name, s) in [("two-stage", two1), ("exact", exact1)] {
+      var failed = false
+      let paired = pairedRatio(3, baseline: { if runPeer("ent '\(prefixPath)'", limit: 300) == nil { failed = true } }) {
+        last = s.scan(prefix)
+      }
+      if !failed {
+        entNotes.append(
+          String(
+            format: "paired: scanner (%@, 1 thread) / ent, same %d MiB file, 3 rounds: %.0fx (%.0f–%.0f)", name,
+            entBytes >> 20, paired.median, paired.low, paired.high))
+      }
+    }
+  } else {
+    entNotes.append("ent: failed or over 300 s")
+  }
+
+  let twoBlocks = blockClasses(twoResult, size: size)
+  let exactBlocks = blockClasses(exactResult, size: size)
+  var pairs: [String: Int] = [:]
+  for (two, exact) in zip(twoBlocks, exactBlocks) where two != exact {
+    pairs["\(exact.rawValue) → \(two.rawValue)", default: 0] += 1
+  }
+  let differing = pairs.values.reduce(0, +)
+  let differences = pairs.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", ")
+  print("")
+  print("ringo-bench targets --size \(o.size >> 20)M --kind \(o.kind): \(path)")
+  print(
+    "cores \(cores), AVX2 build \(CPUFeatures.builtForAVX2), load average before \(loadBefore), after \(loadAverage())")
+  print(
+    String(
+      format: "two-stage, 1 thread: %.2f GB/s wall, %.2f GB/s CPU time (best of %d); exact, 1 thread: %.2f wall, %.2f CPU",
+      gb / twoLevel.wall, gb / twoLevel.cpu, o.repeats, gb / exactLevel.wall, gb / exactLevel.cpu))
+  print(
+    String(
+      format: "paired, median of %d rounds (low–high): two-stage / read limit %.3f (%.3f–%.3f); two-stage / exact %.2fx (%.2f–%.2f)",
+      rounds, pairedRead.median, pairedRead.low, pairedRead.high, pairedMode.median, pairedMode.low, pairedMode.high))
+  print(
+    String(
+      format: "paired: %d threads / 1 thread: two-stage %.2fx (%.2f–%.2f), exact %.2fx (%.2f–%.2f), read %.2fx (%.2f–%.2f)",
+      cores, pairedTwoThreads.median, pairedTwoThreads.low, pairedTwoThreads.high, pairedExactThreads.median,
+      pairedExactThreads.low, pairedExactThreads.high, pairedReadThreads.median, pairedReadThreads.low,
+      pairedReadThreads.high))
+  let windows = (size + (8 << 20) - 1) / (8 << 20)
+  print(
+    String(
+      format:
+        "CPU time, all threads, %d threads / 1 thread (best of %d; 1.00 = no work added by threading): two-stage %.2f, exact %.2f; voluntary context switches per 8 MiB window, %d threads: two-stage %.2f, exact %.2f",
+      cores, o.repeats, twoCPUN.cpu / twoCPU1.cpu, exactCPUN.cpu / exactCPU1.cpu, cores,
+      Double(twoCPUN.sleeps) / Double(windows), Double(exactCPUN.sleeps) / Double(windows)))
+  for note in entNotes { print(note) }
+  print("classes, two-stage: \(classSummary(twoResult, size: size))")
+  print("classes, exact:     \(classSummary(exactResult, size: size))")
+  print(
+    "blocks classed differently by two-stage and exact mode: \(differing) of \(twoBlocks.count)"
+      + (differing > 0 ? " (exact → two-stage: \(differences))" : ""))
+  if sink.total == 42 { print("") }
+}
+
 func main() throws {
   if let message = CPUFeatures.unsupportedBuildMessage { throw BenchError(description: message) }
   if CommandLine.arguments.dropFirst().first == "histogram" {
@@ -334,6 +503,10 @@ func main() throws {
     return
   }
   let o = try Options(Array(CommandLine.arguments.dropFirst()))
+  if o.command == "targets" {
+    try targets(o)
+    return
+  }
   let path = try ensureFile(o)
   let image = try MappedImage(path: path)
   let size = image.byteCount
@@ -449,12 +622,14 @@ func main() throws {
   var peerNotes: [String] = []
   if !o.skipPeers {
     let entBytes = min(o.peerBytes, size)
-    if let t = runPeer("head -c \(entBytes) '\(path)' | ent", limit: 300) {
-      rows.append(("ent (prefix \(entBytes >> 20) MiB), 1 thread", Double(entBytes) / 1e9 / t, nil))
-      // ent reads a pipe, so the classifier is timed on the same prefix; 3 rounds, each ent then ringo.
+    // ent reads the prefix from a file of its own (a pipe from head swung with the host's load), and the classifier
+    // is timed on the same bytes; 3 rounds, each ent then ringo.
+    let entFile = try ensurePrefix(path, bytes: entBytes, o: o)
+    if let t = runPeer("ent '\(entFile)'", limit: 300) {
+      rows.append(("ent (prefix \(entBytes >> 20) MiB, from a file), 1 thread", Double(entBytes) / 1e9 / t, nil))
       var entFailed = false
       let pairedEnt = try pairedRatio(3, baseline: {
-        if runPeer("head -c \(entBytes) '\(path)' | ent", limit: 300) == nil { entFailed = true }
+        if runPeer("ent '\(entFile)'", limit: 300) == nil { entFailed = true }
       }) { lastPrefix = try ContentScanner(options: single).scan(image, ranges: [0..<entBytes]) }
       if !entFailed {
         pairedNotes.append(

@@ -28,7 +28,7 @@ extension Ringo {
     var threads: Int = 0
 
     @Option(help: ArgumentHelp(
-      "exact (default): histogram of every byte of every non-zero, non-text block; two-stage: a 1 KiB sample decides clearly high-entropy blocks, the exact histogram only where it cannot.",
+      "exact (default): histogram of every byte of every non-zero, non-text block; two-stage: a 512-byte sample spread over each block decides clearly random-looking blocks (classes per 512 KiB group), the exact histogram only where it cannot.",
       valueName: "mode"))
     var mode: ScanMode = .exact
 
