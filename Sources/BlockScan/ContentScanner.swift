@@ -154,6 +154,20 @@ public struct ContentScanner: Sendable {
     }
   }
 
+  /// The windows a whole scan of `byteCount` bytes classifies, in the order its workers take them.
+  public func windowRanges(byteCount: Int) -> [Range<Int>] {
+    WindowFeed.split(0..<max(0, byteCount), size: options.windowSize)
+  }
+
+  /// Scans `byteCount` bytes whose windows (``windowRanges(byteCount:)``, each asked for once, in increasing order,
+  /// by several worker threads) come from `read`: for one sequential read of the evidence that also feeds the
+  /// hashes (``ImageAccess/WindowFeed``). Same result as ``scan(source:ranges:)`` over the same bytes.
+  public func scan(
+    byteCount: Int, reading read: @escaping @Sendable (Range<Int>, (UnsafeRawBufferPointer) -> Void) throws -> Void
+  ) -> ScanResult {
+    scan(byteCount: byteCount, ranges: nil, read: read)
+  }
+
   // MARK: - Driver
 
   typealias Reader = @Sendable (Range<Int>, (UnsafeRawBufferPointer) -> Void) throws -> Void

@@ -185,6 +185,14 @@ public final class EWFImage: ByteSource, @unchecked Sendable {
     }
   }
 
+  /// Threads that decode the media in a whole-media pass (one libewf handle each).
+  public static let decodeThreads = 1
+
+  /// A reader of the media for decoding thread `thread` of a whole-media pass (``ImageAccess/WindowFeed``).
+  public func makeReader(_ thread: Int) -> WindowFeed.Reader {
+    { buffer, offset in try self.read(into: buffer, at: offset) }
+  }
+
   /// Chunk `index` of the media, decoded through the shared cache.
   func chunk(_ index: Int) throws -> [UInt8] {
     try cache.chunk(cacheOwner, index) {
