@@ -109,4 +109,17 @@ import TestSupport
     #expect(both.contentScan == alone.contentScan)
     #expect(both.contentScan != nil)
   }
+
+  /// E01 media decoded by several threads, one libewf handle each: the digests of the raw image, as one handle.
+  @Test func severalDecodingHandlesGiveTheDigestsOfOne() throws {
+    let raw = try RealImages.dissect(MultiFileEvidenceTests.raw)
+    let bytes = try Array(Data(contentsOf: URL(fileURLWithPath: raw)))
+    let image = try EWFImage(firstSegment: try MultiFileEvidenceTests.acquire(raw), cache: ChunkCache(capacityBytes: 0))
+    let expected = (Self.hex(Insecure.MD5.hash(data: bytes)), Self.hex(Insecure.SHA1.hash(data: bytes)))
+    for threads in [1, 2, 3] {
+      let digests = try image.mediaDigests(bufferSize: 1 << 20, threads: threads)
+      #expect(digests.md5 == expected.0 && digests.sha1 == expected.1, "\(threads) threads")
+    }
+    #expect(image.checksumErrors().isEmpty)
+  }
 }

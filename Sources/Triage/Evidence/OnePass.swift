@@ -8,7 +8,7 @@ import ImageAccess
 /// workers over the part of the source the scan covers. Built on ``ImageAccess/WindowFeed``: a fixed ring of
 /// windows (`slots` × the scanner's window, 8 MiB by default), so memory stays bounded whatever the source size.
 public enum OnePass {
-  public enum Digest: Sendable { case sha256, md5, sha1 }
+  public typealias Digest = StreamDigest.Kind
 
   public struct Outcome: Sendable {
     /// Hex digests in the order asked, or the first read error (its offset) for each.
@@ -42,28 +42,13 @@ public enum OnePass {
       windows = WindowFeed.split(0..<source.byteCount, size: size)
     }
     let all = 0..<windows.count
-    let layout = windows
     let feed = WindowFeed(
       windows: windows, consumers: Array(repeating: all, count: digests.count) + (scanned == nil ? [] : [scanWindows]),
       slots: max(slots, producers + 3))
-    let sinks = digests.map { DigestSink($0) }
+    let sinks = digests.map { StreamDigest($0) }
     let scanBox = ScanBox()
     var consumers: [@Sendable () -> Void] = sinks.enumerated().map { lane, sink in
-      {
-        for index in all {
-          do {
-            try feed.withWindow(index) { bytes in
-              if sink.failure == nil { sink.update(bytes) }
-            }
-          } catch {
-            if sink.failure == nil {
-              sink.failure = (error as? ParseError)
-                ?? ParseError(.invalid("\(error)"), in: "evidence", at: layout[index].lowerBound)
-            }
-          }
-          if lane == 0 { progress?.advance(layout[index].count) }
-        }
-      }
+      { sink.consume(feed, progress: lane == 0 ? progress : nil) }
     }
     if let scanner, let scanned {
       let base = scanWindows.lowerBound
@@ -76,36 +61,8 @@ public enum OnePass {
     let copy = WindowFeed.copier(source)
     feed.run(producers: producers, makeReader: makeReader ?? { _ in copy }, consumers: consumers)
     return Outcome(
-      digests: sinks.map { sink in sink.failure.map { .failure($0) } ?? .success(sink.finish()) },
+      digests: sinks.map { $0.result() },
       scan: scanBox.result)
-  }
-
-  /// One running digest, used by one consumer thread (and read after it has finished).
-  final class DigestSink: @unchecked Sendable {
-    // @unchecked: only the consumer thread touches it until `run` has joined that thread.
-    private var sha256 = SHA256()
-    private var md5 = Insecure.MD5()
-    private var sha1 = Insecure.SHA1()
-    let kind: Digest
-    var failure: ParseError?
-
-    init(_ kind: Digest) { self.kind = kind }
-
-    func update(_ bytes: UnsafeRawBufferPointer) {
-      switch kind {
-      case .sha256: sha256.update(bufferPointer: bytes)
-      case .md5: md5.update(bufferPointer: bytes)
-      case .sha1: sha1.update(bufferPointer: bytes)
-      }
-    }
-
-    func finish() -> String {
-      switch kind {
-      case .sha256: EvidenceHash.hexString(sha256.finalize())
-      case .md5: EvidenceHash.hexString(md5.finalize())
-      case .sha1: EvidenceHash.hexString(sha1.finalize())
-      }
-    }
   }
 
   final class ScanBox: @unchecked Sendable {
