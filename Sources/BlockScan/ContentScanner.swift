@@ -141,15 +141,16 @@ public struct ContentScanner: Sendable {
   /// Ranges are sorted and merged; parts outside the image are dropped and reported (`range-outside-image`). A
   /// window that cannot be mapped is classed `unknown` and reported (`unreadable-window`); the rest of the scan goes
   /// on. An empty image or empty range list gives an empty map and an `empty-image` error.
-  public func scan(_ image: MappedImage, ranges: [Range<Int>]? = nil) -> ScanResult {
-    scan(byteCount: image.byteCount, ranges: ranges) { range, body in
+  public func scan(_ image: MappedImage, ranges: [Range<Int>]? = nil, progress: ByteProgress? = nil) -> ScanResult {
+    scan(byteCount: image.byteCount, ranges: ranges, progress: progress) { range, body in
       try image.forEachWindow(in: range, windowSize: max(1, range.count)) { _, bytes in body(bytes) }
     }
   }
 
-  /// Scans any byte source (bytes in memory, a slice, a decoded DMG) the same way.
-  public func scan(source: any ByteSource, ranges: [Range<Int>]? = nil) -> ScanResult {
-    scan(byteCount: source.byteCount, ranges: ranges) { range, body in
+  /// Scans any byte source (bytes in memory, a slice, a decoded DMG) the same way. `progress` advances by each
+  /// window classified.
+  public func scan(source: any ByteSource, ranges: [Range<Int>]? = nil, progress: ByteProgress? = nil) -> ScanResult {
+    scan(byteCount: source.byteCount, ranges: ranges, progress: progress) { range, body in
       try source.withBytes(range) { body($0) }
     }
   }
@@ -177,7 +178,7 @@ public struct ContentScanner: Sendable {
     var scanStart: Int  // position of range.lowerBound in scan coordinates
   }
 
-  func scan(byteCount: Int, ranges: [Range<Int>]?, read: @escaping Reader) -> ScanResult {
+  func scan(byteCount: Int, ranges: [Range<Int>]?, progress: ByteProgress? = nil, read: @escaping Reader) -> ScanResult {
     var errors: [ScanError] = []
     let wanted = Self.normalize(ranges ?? [0..<byteCount], byteCount: byteCount, errors: &errors)
     let total = wanted.reduce(0) { $0 + $1.count }
@@ -230,6 +231,7 @@ public struct ContentScanner: Sendable {
         }
         let result = classifier.finish()
         results.withLock { $0[index] = result }
+        progress?.advance(job.range.count)
       }
     }
     if workers <= 1 {

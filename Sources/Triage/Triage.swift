@@ -125,7 +125,14 @@ public enum Triage {
     switch scanner {
     case .success(let scanner)?:
       // The bytes the structures address (same coordinates as the structure map), else the whole disk.
-      let result = reads.scanResult() ?? scan(scanner, evidence.apfsSource ?? evidence.media ?? evidence.stored)
+      let result = reads.scanResult() ?? {
+        let source = evidence.apfsSource ?? evidence.media ?? evidence.stored
+        if let progress {
+          progress.current = options.language.pick("scanning the content", "内容をスキャン中")
+          progress.expect(source.byteCount)
+        }
+        return scan(scanner, source, progress: progress)
+      }()
       facts.contentScan = result
       for error in result.errors {
         errors.append(.init(code: "scan-\(error.code)", offset: error.offset, message: error.message))
@@ -198,9 +205,9 @@ public enum Triage {
   }
 
   /// Scans `source` through the zero-copy window path when it is one mapped file.
-  static func scan(_ scanner: ContentScanner, _ source: any ByteSource) -> ScanResult {
-    if let image = source as? MappedImage { return scanner.scan(image) }
-    return scanner.scan(source: source)
+  static func scan(_ scanner: ContentScanner, _ source: any ByteSource, progress: ByteProgress? = nil) -> ScanResult {
+    if let image = source as? MappedImage { return scanner.scan(image, progress: progress) }
+    return scanner.scan(source: source, progress: progress)
   }
 
   static func regionsSection(_ map: RegionMap, runLimit: Int) -> TriageReport.Regions {

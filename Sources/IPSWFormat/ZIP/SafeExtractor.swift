@@ -25,6 +25,8 @@ public struct SafeExtractor {
     /// Most bytes written over the whole extraction; nil: ``SafeExtractor/defaultTotalBytes(freeBytes:)`` of the
     /// output folder's free space.
     public var maxTotalBytes: UInt64?
+    /// Advanced by every byte written; told the entry being written (for a progress line).
+    public var progress: ByteProgress? = nil
     public init(overwrite: Bool = false, limits: ReadLimits = ReadLimits(), maxTotalBytes: UInt64? = nil) {
       self.overwrite = overwrite
       self.limits = limits
@@ -104,7 +106,9 @@ public struct SafeExtractor {
     }
     var total: UInt64 = 0
     var outcomes: [Outcome] = []
+    options.progress?.expect((entries ?? archive.entries).reduce(0) { $0 + Int(clamping: $1.uncompressedSize) })
     for entry in entries ?? archive.entries {
+      options.progress?.current = entry.name
       var outcome = Outcome(status: "", name: entry.name, bytes: 0, detail: nil, offset: entry.localHeaderOffset)
       let parts: [String]
       switch Self.components(of: entry.rawName) {
@@ -186,6 +190,7 @@ public struct SafeExtractor {
             guard n > 0 else { throw ImageError(.read, path: leaf, errno: errno) }
             done += n
           }
+          options.progress?.advance(bytes.count)
         }
         total += result.byteCount
         outcome.bytes = result.byteCount

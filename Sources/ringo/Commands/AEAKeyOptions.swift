@@ -41,7 +41,8 @@ struct AEAKeyOptions: ParsableArguments {
 /// Decodes an AEA file into `folder/<name without .aea>`, through a hidden partial file that is removed on any error:
 /// no plaintext is left behind when a MAC fails.
 enum AEAExtraction {
-  static func extract(path: String, key: [UInt8]?, into folder: String, overwrite: Bool, maxBytes: UInt64) throws
+  static func extract(path: String, key: [UInt8]?, into folder: String, overwrite: Bool, maxBytes: UInt64,
+                      progress: ByteProgress? = nil) throws
     -> (name: String, bytes: Int, archive: AEAArchive)
   {
     let image = try MappedImage(path: path)
@@ -68,10 +69,13 @@ enum AEAExtraction {
       throw CommandFailure(description: "cannot create \(partial)")
     }
     var written = 0
+    progress?.current = name
+    progress?.expect(archive.originalSize)
     do {
       try archive.decode { piece in
         try handle.write(contentsOf: piece)
         written += piece.count
+        progress?.advance(piece.count)
       }
       try handle.close()
       if FileManager.default.fileExists(atPath: target) { try FileManager.default.removeItem(atPath: target) }

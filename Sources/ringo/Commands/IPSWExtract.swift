@@ -29,6 +29,7 @@ extension Ringo.IPSWCommand {
     @Option(help: "Most output bytes per compressed byte, past the first MiB of an entry.")
     var maxRatio: UInt64 = ReadLimits.defaultMaxRatio
     @OptionGroup var language: LanguageOption
+    @OptionGroup var progressOptions: ProgressOptions
     @OptionGroup(title: "Apple Encrypted Archives (FILE.aea: decoded to DIR/FILE without .aea)") var aea: AEAKeyOptions
 
     func validate() throws {
@@ -38,9 +39,12 @@ extension Ringo.IPSWCommand {
 
     func run() throws {
       if Self.isAEA(file) {
-        let (name, bytes, archive) = try AEAExtraction.extract(
-          path: file, key: try aea.key(), into: Self.prepared(output), overwrite: overwrite,
-          maxBytes: maxTotalBytes ?? maxEntryBytes)
+        let key = try aea.key()
+        let folder = try Self.prepared(output)
+        let (name, bytes, archive) = try progressOptions.showing(language.language) { progress in
+          try AEAExtraction.extract(path: file, key: key, into: folder, overwrite: overwrite,
+                                    maxBytes: maxTotalBytes ?? maxEntryBytes, progress: progress)
+        }
         print("extracted        \(bytes) \(name)  (AEA profile \(AEAArchive.profileName(archive.profile)), "
           + "\(archive.segmentCount) segments in \(archive.clusterCount) clusters, every MAC verified)")
         return
@@ -54,12 +58,13 @@ extension Ringo.IPSWCommand {
         }
       }
       _ = try Self.prepared(output)
-      let extractor = SafeExtractor(
-        archive: archive,
-        options: .init(
+      let outcomes = try progressOptions.showing(language.language) { progress in
+        var options = SafeExtractor.Options(
           overwrite: overwrite, limits: ReadLimits(maxOutputBytes: maxEntryBytes, maxRatio: maxRatio),
-          maxTotalBytes: maxTotalBytes))
-      let outcomes = try extractor.extract(selected, into: output)
+          maxTotalBytes: maxTotalBytes)
+        options.progress = progress
+        return try SafeExtractor(archive: archive, options: options).extract(selected, into: output)
+      }
       var failures = 0
       for o in outcomes {
         if o.isFailure { failures += 1 }
