@@ -79,6 +79,13 @@ public enum Label: String, Sendable, CaseIterable {
   // ipsw extract, ipsw img4
   case extracted, refusedOrFailed = "refused-or-failed", payload, appended, compressionInfo = "compression-info"
   case algorithm, iv, properties, images, certificate, valid, emptyImage = "empty-image"
+  // evidence files (split raw, EWF)
+  case segmentFiles = "segment-files", acquisition, caseNumber = "case-number", evidenceNumber = "evidence-number"
+  case examiner, descriptionLabel = "description", notes, acquiredAt = "acquired-at"
+  case acquirySoftware = "acquiry-software", mediaSize = "media-size", storedDigests = "stored-digests"
+  case computedDigests = "computed-digests", verified, verifiedMatches = "verified-matches"
+  case verifiedDiffers = "verified-differs", verifiedUnknown = "verified-unknown"
+  case chunkChecksumErrors = "chunk-checksum-errors", firstAtOffset = "first-at-offset"
 }
 
 /// Labels a renderer uses, with the byte and percent formats of its language.
