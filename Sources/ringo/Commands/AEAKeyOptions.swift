@@ -62,7 +62,9 @@ enum AEAExtraction {
     if FileManager.default.fileExists(atPath: target) && !overwrite {
       throw CommandFailure(description: "\(target) exists (use --overwrite)")
     }
-    let partial = URL(fileURLWithPath: folder).appendingPathComponent(".\(name).partial-\(getpid())").path
+    let partial = OutputFiles.temporaryPath(for: target)
+    OutputFiles.register(partial)
+    defer { OutputFiles.unregister(partial) }
     guard FileManager.default.createFile(atPath: partial, contents: nil),
       let handle = FileHandle(forWritingAtPath: partial)
     else {

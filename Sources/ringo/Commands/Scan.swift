@@ -98,7 +98,7 @@ extension Ringo {
       try OutputPolicy.write(try report.rendered(as: format, in: language.language), to: nil)
       if let svg {
         let text = EntropyGraph.svg(result.strip, title: "Entropy of \((image as NSString).lastPathComponent)")
-        try text.write(toFile: svg, atomically: false, encoding: .utf8)
+        try OutputFiles.write(Array(text.utf8), to: svg)
         FileHandle.standardError.write(Data("SVG entropy graph written to \(svg)\n".utf8))
       }
     }
