@@ -108,6 +108,16 @@ public final class MappedImage: ByteSource, @unchecked Sendable {
     }
   }
 
+  /// `range` mapped for one sequential read (its pages filled at once, so a read error is an error here, on Linux
+  /// 5.14 or later): the bytes, valid while the returned window is kept (unmapped when it goes).
+  ///
+  /// - Throws: ``ParseError`` when the range is outside the file, ``ImageError`` when it cannot be mapped or read.
+  public func lend(_ range: Range<Int>) throws -> LentBytes {
+    try checkRange(range.lowerBound, range.count, structure: "image")
+    let window = try Window(descriptor: descriptor, path: path, range: range, sequential: true)
+    return LentBytes(bytes: window.slice(range), owner: window)
+  }
+
   /// Copies `buffer.count` bytes at `offset` into `buffer` with `pread` (nothing is mapped: a sequential pass that
   /// copies into its own buffers keeps no file pages in its resident memory).
   ///

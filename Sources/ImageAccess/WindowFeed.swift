@@ -26,7 +26,9 @@ public final class WindowFeed: @unchecked Sendable {
   public let windows: [Range<Int>]
   /// How many consumers take each window.
   private let takers: [Int]
-  private let buffers: [UnsafeMutableRawBufferPointer]
+  private var buffers: [UnsafeMutableRawBufferPointer] = []  // copy mode: one per slot
+  private var lent: [LentBytes?]  // lend mode: the bytes each slot holds, released with the window
+  private let slotBytes: Int
   private var held: [Int]  // window index in each slot, -1 for none
   private var remaining: [Int]  // consumers that have not released the slot's window yet
   private var failures: [(any Error)?]
@@ -44,9 +46,9 @@ public final class WindowFeed: @unchecked Sendable {
       for index in wanted.clamped(to: 0..<windows.count) { takers[index] += 1 }
     }
     self.takers = takers
-    let size = min(1 << 30, max(1, windows.map(\.count).max() ?? 1))
+    slotBytes = min(1 << 30, max(1, windows.map(\.count).max() ?? 1))
     let count = max(2, min(slots, max(1, windows.count)))
-    buffers = (0..<count).map { _ in UnsafeMutableRawBufferPointer.allocate(byteCount: size, alignment: 64) }
+    lent = [LentBytes?](repeating: nil, count: count)
     held = [Int](repeating: -1, count: count)
     remaining = [Int](repeating: 0, count: count)
     failures = [(any Error)?](repeating: nil, count: count)
@@ -67,36 +69,56 @@ public final class WindowFeed: @unchecked Sendable {
   }
 
   /// Windows in memory at once.
-  public var slotCount: Int { buffers.count }
+  public var slotCount: Int { held.count }
 
   /// Reads every window with `producers` threads (`makeReader(p)` gives producer `p` its reader) while each of
   /// `consumers` runs on its own thread; returns when all have finished.
   public func run(producers: Int, makeReader: @escaping @Sendable (Int) -> Reader, consumers: [@Sendable () -> Void]) {
-    let count = max(1, min(producers, windows.count, buffers.count - 1))
-    var bodies: [@Sendable () -> Void] = (0..<count).map { p in { [self] in self.produce(p, of: count, makeReader(p)) } }
+    if buffers.isEmpty {
+      buffers = (0..<held.count).map { _ in UnsafeMutableRawBufferPointer.allocate(byteCount: slotBytes, alignment: 64) }
+    }
+    let count = max(1, min(producers, windows.count, held.count - 1))
+    var bodies: [@Sendable () -> Void] = (0..<count).map { p in
+      { [self] in
+        let read = makeReader(p)
+        self.produce(p, of: count) { slot, range in
+          try read(UnsafeMutableRawBufferPointer(rebasing: self.buffers[slot][0..<range.count]), range.lowerBound)
+          return nil
+        }
+      }
+    }
     bodies += consumers
     Threads.runAll(bodies)
   }
 
-  private func produce(_ producer: Int, of producers: Int, _ read: Reader) {
+  /// Like ``run(producers:makeReader:consumers:)``, but one producer lends each window's bytes where they already
+  /// are (a mapped window of a file) instead of copying them: `lend` is called once per window, and what it returns
+  /// is released as soon as every consumer has released the window.
+  public func run(lending lend: @escaping @Sendable (Range<Int>) throws -> LentBytes, consumers: [@Sendable () -> Void]) {
+    Threads.runAll([{ [self] in self.produce(0, of: 1) { _, range in try lend(range) } }] + consumers)
+  }
+
+  private func produce(_ producer: Int, of producers: Int, _ fill: (Int, Range<Int>) throws -> LentBytes?) {
     for index in stride(from: producer, to: windows.count, by: producers) {
-      let slot = index % buffers.count
-      let expected = max(-1, index - buffers.count)
+      let slot = index % held.count
+      let expected = max(-1, index - held.count)
       lock()
       // The slot is free once its previous window (index − slots) was filled and released by everyone.
       while held[slot] != expected || remaining[slot] > 0 { pthread_cond_wait(changed, mutex) }
       unlock()
       let range = windows[index]
       var failure: (any Error)? = nil
+      var bytes: LentBytes? = nil
       if takers[index] > 0 {
         do {
-          try read(UnsafeMutableRawBufferPointer(rebasing: buffers[slot][0..<range.count]), range.lowerBound)
+          bytes = try fill(slot, range)
         } catch {
           failure = error
         }
       }
       lock()
       held[slot] = index
+      lent[slot] = bytes
       remaining[slot] = takers[index]
       failures[slot] = failure
       pthread_cond_broadcast(changed)
@@ -108,18 +130,23 @@ public final class WindowFeed: @unchecked Sendable {
   ///
   /// - Throws: the read error of that window (the window is released all the same), or what `body` throws.
   public func withWindow<R>(_ index: Int, _ body: (UnsafeRawBufferPointer) throws -> R) throws -> R {
-    let slot = index % buffers.count
+    let slot = index % held.count
     lock()
     while held[slot] != index { pthread_cond_wait(changed, mutex) }
     let failure = failures[slot]
+    let bytes = lent[slot]
     unlock()
     defer {
       lock()
       remaining[slot] -= 1
-      if remaining[slot] == 0 { pthread_cond_broadcast(changed) }
+      if remaining[slot] == 0 {
+        lent[slot] = nil  // a lent mapping goes now, not when the slot is next filled
+        pthread_cond_broadcast(changed)
+      }
       unlock()
     }
     if let failure { throw failure }
+    if let bytes { return try body(bytes.bytes) }
     return try body(UnsafeRawBufferPointer(rebasing: buffers[slot][0..<windows[index].count]))
   }
 
@@ -144,6 +171,19 @@ public final class WindowFeed: @unchecked Sendable {
 
   private func lock() { pthread_mutex_lock(mutex) }
   private func unlock() { pthread_mutex_unlock(mutex) }
+}
+
+/// Bytes lent to a ``WindowFeed`` where they already are, kept valid by `owner` (e.g. a mapped window, unmapped when
+/// the last reference goes).
+public final class LentBytes: @unchecked Sendable {
+  // @unchecked: immutable; the bytes are read-only and live as long as `owner`.
+  public let bytes: UnsafeRawBufferPointer
+  let owner: AnyObject
+
+  public init(bytes: UnsafeRawBufferPointer, owner: AnyObject) {
+    self.bytes = bytes
+    self.owner = owner
+  }
 }
 
 /// Plain threads for work that blocks on other threads (a dispatch pool may run fewer at once than asked).

@@ -50,6 +50,20 @@ import TestSupport
     #expect(progress.done == Self.bytes.count)
   }
 
+  /// A mapped file is lent window by window (no copy): the same digests and scan.
+  @Test(arguments: [(0, 2), (20_480, 3)])
+  func aMappedFileIsLentWithTheSameResults(offset: Int, slots: Int) throws {
+    let image = try MappedImage(path: try Scratch.file(Self.bytes))
+    var options = ScanOptions()
+    options.windowSize = 4 << 20
+    let scanner = try ContentScanner(options: options)
+    let range = offset..<(Self.bytes.count - 100)
+    let outcome = OnePass.run(image, digests: [.sha256, .sha1], scanner: scanner, scanRange: range, slots: slots)
+    #expect(try outcome.digests[0].get() == Self.hex(SHA256.hash(data: Self.bytes)))
+    #expect(try outcome.digests[1].get() == Self.hex(Insecure.SHA1.hash(data: Self.bytes)))
+    expectSameScan(outcome.scan, scanner.scan(source: try SliceSource(image, offset: range.lowerBound, length: range.count)))
+  }
+
   /// A source whose reads fail in one range.
   struct Failing: ByteSource {
     let inner: MemorySource

@@ -58,8 +58,12 @@ public enum OnePass {
         }
       }
     }
-    let copy = WindowFeed.copier(source)
-    feed.run(producers: producers, makeReader: makeReader ?? { _ in copy }, consumers: consumers)
+    if makeReader == nil, let image = source as? MappedImage {
+      feed.run(lending: { try image.lend($0) }, consumers: consumers)  // a mapped file: no copy
+    } else {
+      let copy = WindowFeed.copier(source)
+      feed.run(producers: producers, makeReader: makeReader ?? { _ in copy }, consumers: consumers)
+    }
     return Outcome(
       digests: sinks.map { $0.result() },
       scan: scanBox.result)
