@@ -31,6 +31,11 @@ public enum OutputFiles {
   /// Forgets `path` (renamed into place, or removed).
   public static func unregister(_ path: String) { _ = pending.withLock { $0.remove(path) } }
 
+  /// Removes the registered temporary files (for a signal handler of its own, such as batch's).
+  public static func removeRegistered() {
+    for path in pending.withLock({ $0 }) { unlink(path) }
+  }
+
   /// Writes `bytes` to `path` through a temporary file in the same folder, renamed into place when complete.
   ///
   /// - Throws: ``ImageError`` naming the file when it cannot be created, written or renamed (the temporary file is
@@ -72,7 +77,7 @@ public enum OutputFiles {
         signal(number, SIG_IGN)  // the dispatch source gets it instead of the default action
         let source = DispatchSource.makeSignalSource(signal: number, queue: .global())
         source.setEventHandler {
-          for path in pending.withLock({ $0 }) { unlink(path) }
+          removeRegistered()
           let text = Array(message.utf8) + [0x0A]
           text.withUnsafeBytes { _ = Glibc.write(STDERR_FILENO, $0.baseAddress, $0.count) }
           _exit(interruptedStatus)
