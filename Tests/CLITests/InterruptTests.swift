@@ -1,4 +1,6 @@
+import DiskImageTestSupport
 import Foundation
+import IPSWTestSupport
 import ImageAccess
 import TestSupport
 import Testing
@@ -42,6 +44,32 @@ import Testing
     #expect(result.status == OutputFiles.interruptedStatus, "\(result.errors)")
     #expect(result.errors.contains("interrupted"), "\(result.errors)")
     #expect(try FileManager.default.contentsOfDirectory(atPath: folder.path).isEmpty)
+  }
+
+  /// `ipsw extract` stopped while it writes a 1 GiB entry: the entries written before stay whole, the one being
+  /// written leaves neither its file nor its temporary file.
+  @Test func aStoppedExtractionLeavesNoPartialFile() throws {
+    let folder = try Self.outputFolder()
+    let archive = folder.deletingLastPathComponent().appendingPathComponent("zeros-\(UUID().uuidString).zip").path
+    defer { try? FileManager.default.removeItem(atPath: archive) }
+    let writer = try ZIPWriter(path: archive)
+    try writer.add("first.txt", .stored(Array("whole".utf8)))
+    try writer.add("zeros.bin", .deflated(compressed: Compressors.deflateZeroBomb(mebibytes: 1024),
+                                          uncompressedSize: 1 << 30, crc32: 0))
+    _ = try writer.finish()
+    let running = try Subprocess.start(
+      CLITests.ringo, ["ipsw", "extract", "--max-ratio", "2000", archive, "-o", folder.path])
+    var partial = false
+    for _ in 0..<200 where !partial {  // until the big entry's temporary file appears (at most 10 s)
+      Thread.sleep(forTimeInterval: 0.05)
+      partial = (try FileManager.default.contentsOfDirectory(atPath: folder.path)).contains { $0.contains("ringo-partial") }
+    }
+    #expect(partial)
+    running.send(SIGINT)
+    let result = running.wait()
+    #expect(result.status == OutputFiles.interruptedStatus, "\(result.combined)")
+    #expect(try FileManager.default.contentsOfDirectory(atPath: folder.path) == ["first.txt"])
+    #expect(try String(contentsOfFile: folder.appendingPathComponent("first.txt").path, encoding: .utf8) == "whole")
   }
 
   /// A registered temporary file is what the handler removes; a finished write leaves only the output.
