@@ -92,7 +92,7 @@ let package = Package(
         "ReportModel", "Triage", "Evidence", "IPSWFormat", "DiskImage", "BlockScan", "RegionMap", "ImageAccess",
       ]),
     // batch: folder walk, child `ringo triage` processes, timeouts, signals; decodes children with TriageReport.
-    .target(name: "BatchRunner", dependencies: ["ReportModel", "Reporting", "Triage"]),
+    .target(name: "BatchRunner", dependencies: ["ImageAccess", "ReportModel", "Reporting", "Triage"]),
     .executableTarget(
       name: "ringo",
       dependencies: [

@@ -1,5 +1,6 @@
 import Dispatch
 import Foundation
+import ImageAccess
 import ReportModel
 import Synchronization
 
@@ -29,6 +30,8 @@ public struct BatchRunner: Sendable {
   public let timeout: Double
   /// The child's exit status for evidence that cannot be opened.
   public var unreadableStatus: Int32 = 3
+  /// Bytes of evidence triaged so far out of all, and the file being triaged (for a progress line).
+  public var progress: ByteProgress? = nil
 
   public init(
     plan: BatchPlan, executable: String, childOptions: [String], extraFormats: [OutputFormat] = [], jobs: Int,
@@ -54,13 +57,16 @@ public struct BatchRunner: Sendable {
   /// Triages every entry of the plan; one outcome per entry, in the plan's order.
   public func run() -> [BatchSummary.File] {
     let entries = plan.entries
+    progress?.expect(entries.reduce(0) { $0 + ($1.size ?? 0) })
     let results = Mutex<[BatchSummary.File?]>(Array(repeating: nil, count: entries.count))
     let next = Atomic<Int>(0)
     let work: @Sendable () -> Void = { [self] in
       while true {
         let index = next.wrappingAdd(1, ordering: .relaxed).oldValue
         guard index < entries.count else { return }
+        progress?.current = entries[index].relative
         let outcome = triage(entries[index])
+        progress?.advance(entries[index].size ?? 0)
         results.withLock { $0[index] = outcome }
       }
     }

@@ -1,5 +1,6 @@
 import Dispatch
 import Foundation
+import ImageAccess
 import Synchronization
 
 #if canImport(Glibc)
@@ -35,6 +36,7 @@ enum ChildProcesses {
       let source = DispatchSource.makeSignalSource(signal: signalNumber, queue: .global())
       source.setEventHandler {
         for pid in running.withLock({ $0 }) { kill(pid, SIGTERM) }
+        OutputFiles.removeRegistered()
         FileHandle.standardError.write(
           Data("ringo: batch stopped by signal \(signalNumber); the output folder is incomplete\n".utf8))
         exit(128 + signalNumber)

@@ -1,4 +1,5 @@
 import Foundation
+import ImageAccess
 import ReportModel
 import Reporting
 import Synchronization
@@ -106,8 +107,8 @@ public struct BatchPlan: Sendable {
   public func write(_ summary: BatchSummary, language: Language = .en) throws -> String {
     let text = try summary.rendered(as: .text, in: language)
     let folder = URL(fileURLWithPath: output)
-    try Data(try summary.rendered(as: .json).utf8).write(to: folder.appendingPathComponent("summary.json"))
-    try Data(text.utf8).write(to: folder.appendingPathComponent("summary.txt"))
+    try OutputFiles.write(Array(try summary.rendered(as: .json).utf8), to: folder.appendingPathComponent("summary.json").path)
+    try OutputFiles.write(Array(text.utf8), to: folder.appendingPathComponent("summary.txt").path)
     return text
   }
 }

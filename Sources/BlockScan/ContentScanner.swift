@@ -145,17 +145,32 @@ public struct ContentScanner: Sendable {
   /// Ranges are sorted and merged; parts outside the image are dropped and reported (`range-outside-image`). A
   /// window that cannot be mapped is classed `unknown` and reported (`unreadable-window`); the rest of the scan goes
   /// on. An empty image or empty range list gives an empty map and an `empty-image` error.
-  public func scan(_ image: MappedImage, ranges: [Range<Int>]? = nil) -> ScanResult {
-    scan(byteCount: image.byteCount, ranges: ranges) { range, body in
+  public func scan(_ image: MappedImage, ranges: [Range<Int>]? = nil, progress: ByteProgress? = nil) -> ScanResult {
+    scan(byteCount: image.byteCount, ranges: ranges, progress: progress) { range, body in
       try image.forEachWindow(in: range, windowSize: max(1, range.count)) { _, bytes in body(bytes) }
     }
   }
 
-  /// Scans any byte source (bytes in memory, a slice, a decoded DMG) the same way.
-  public func scan(source: any ByteSource, ranges: [Range<Int>]? = nil) -> ScanResult {
-    scan(byteCount: source.byteCount, ranges: ranges) { range, body in
+  /// Scans any byte source (bytes in memory, a slice, a decoded DMG) the same way. `progress` advances by each
+  /// window classified.
+  public func scan(source: any ByteSource, ranges: [Range<Int>]? = nil, progress: ByteProgress? = nil) -> ScanResult {
+    scan(byteCount: source.byteCount, ranges: ranges, progress: progress) { range, body in
       try source.withBytes(range) { body($0) }
     }
+  }
+
+  /// The windows a whole scan of `byteCount` bytes classifies, in the order its workers take them.
+  public func windowRanges(byteCount: Int) -> [Range<Int>] {
+    WindowFeed.split(0..<max(0, byteCount), size: options.windowSize)
+  }
+
+  /// Scans `byteCount` bytes whose windows (``windowRanges(byteCount:)``, each asked for once, in increasing order,
+  /// by several worker threads) come from `read`: for one sequential read of the evidence that also feeds the
+  /// hashes (``ImageAccess/WindowFeed``). Same result as ``scan(source:ranges:)`` over the same bytes.
+  public func scan(
+    byteCount: Int, reading read: @escaping @Sendable (Range<Int>, (UnsafeRawBufferPointer) -> Void) throws -> Void
+  ) -> ScanResult {
+    scan(byteCount: byteCount, ranges: nil, read: read)
   }
 
   // MARK: - Driver
@@ -167,7 +182,7 @@ public struct ContentScanner: Sendable {
     var scanStart: Int  // position of range.lowerBound in scan coordinates
   }
 
-  func scan(byteCount: Int, ranges: [Range<Int>]?, read: @escaping Reader) -> ScanResult {
+  func scan(byteCount: Int, ranges: [Range<Int>]?, progress: ByteProgress? = nil, read: @escaping Reader) -> ScanResult {
     var errors: [ScanError] = []
     let wanted = Self.normalize(ranges ?? [0..<byteCount], byteCount: byteCount, errors: &errors)
     let total = wanted.reduce(0) { $0 + $1.count }
@@ -220,6 +235,7 @@ public struct ContentScanner: Sendable {
         }
         let result = classifier.finish()
         results.withLock { $0[index] = result }
+        progress?.advance(job.range.count)
       }
     }
     if workers <= 1 {

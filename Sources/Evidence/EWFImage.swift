@@ -1,6 +1,4 @@
 import CEWF
-import Crypto
-import Dispatch
 import ImageAccess
 import Synchronization
 
@@ -18,7 +16,8 @@ import Synchronization
 /// libewf still hands out its bytes, and the read goes on so the hash can say whether the media matches — but it is
 /// recorded with its media offset (``checksumErrors()``) and the triage reports it and calls the evidence damaged.
 ///
-/// All calls into libewf go through one lock: a libewf handle is not safe to use from two threads at once.
+/// All calls into libewf on this image's handle go through one lock: a libewf handle is not safe to use from two
+/// threads at once. Whole-media passes open one more handle per decoding thread (``makeReader(_:)``).
 public final class EWFImage: ByteSource, @unchecked Sendable {
   // @unchecked: `handle` is only touched with `lock` held; everything else is immutable after init.
 
@@ -45,7 +44,7 @@ public final class EWFImage: ByteSource, @unchecked Sendable {
   }
 
   /// A run of sectors whose chunk checksum failed, in media bytes.
-  public struct ChecksumError: Sendable, Equatable {
+  public struct ChecksumError: Sendable, Hashable {
     public var offset: Int
     public var length: Int
   }
@@ -58,6 +57,8 @@ public final class EWFImage: ByteSource, @unchecked Sendable {
 
   private let lock = Mutex(())
   private let handle: UnsafeMutablePointer<libewf_handle_t>
+  /// Checksum failures met by the extra decoding handles of whole-media passes (``makeReader(_:)``).
+  private let extraChecksumErrors = Mutex<Set<ChecksumError>>([])
   private let cache: ChunkCache
   private let cacheOwner: ChunkCache.Owner
 
@@ -95,17 +96,7 @@ public final class EWFImage: ByteSource, @unchecked Sendable {
       throw ParseError(.invalid("segment file \(Self.baseName(next)) is missing (\(Self.baseName(after)) is present)"),
                        in: "ewf_segment \(Self.baseName(next))", at: nil)
     }
-    var opened: UnsafeMutablePointer<libewf_handle_t>? = nil
-    guard libewf_handle_initialize(&opened, &error) == 1, let opened else {
-      throw ParseError(.invalid("libewf: \(Self.take(&error))"), in: "ewf_segment \(Self.baseName(path))", at: nil)
-    }
-    guard libewf_handle_open(opened, names, count, Int32(LIBEWF_ACCESS_FLAG_READ.rawValue), &error) == 1 else {
-      let message = Self.take(&error)
-      var doomed: UnsafeMutablePointer<libewf_handle_t>? = opened
-      libewf_handle_free(&doomed, nil)
-      throw ParseError(.invalid("libewf cannot open the set: \(message)"), in: "ewf_segment \(Self.baseName(path))",
-                       at: nil)
-    }
+    let opened = try Self.openHandle(files.map(\.path), firstSegment: path)
     var format: UInt8 = 0
     var mediaSize: UInt64 = 0
     var sectorsPerChunk: UInt32 = 0
@@ -146,6 +137,28 @@ public final class EWFImage: ByteSource, @unchecked Sendable {
 
   deinit { Self.close(handle) }
 
+  /// A libewf handle on the set's files, opened read-only (`LIBEWF_ACCESS_FLAG_READ`).
+  static func openHandle(_ paths: [String], firstSegment path: String) throws(ParseError)
+    -> UnsafeMutablePointer<libewf_handle_t>
+  {
+    var error: UnsafeMutablePointer<libewf_error_t>? = nil
+    var opened: UnsafeMutablePointer<libewf_handle_t>? = nil
+    guard libewf_handle_initialize(&opened, &error) == 1, let opened else {
+      throw ParseError(.invalid("libewf: \(Self.take(&error))"), in: "ewf_segment \(Self.baseName(path))", at: nil)
+    }
+    var names = paths.map { strdup($0) }
+    defer { names.forEach { free($0) } }
+    guard libewf_handle_open(opened, &names, Int32(names.count), Int32(LIBEWF_ACCESS_FLAG_READ.rawValue), &error) == 1
+    else {
+      let message = Self.take(&error)
+      var doomed: UnsafeMutablePointer<libewf_handle_t>? = opened
+      libewf_handle_free(&doomed, nil)
+      throw ParseError(.invalid("libewf cannot open the set: \(message)"), in: "ewf_segment \(Self.baseName(path))",
+                       at: nil)
+    }
+    return opened
+  }
+
   // MARK: Reading
 
   public func withBytes<R>(_ range: Range<Int>, _ body: (UnsafeRawBufferPointer) throws -> R) throws -> R {
@@ -168,13 +181,17 @@ public final class EWFImage: ByteSource, @unchecked Sendable {
   /// - Throws: ``ParseError`` at the offset libewf could not read (a segment missing or truncated at the end).
   public func read(into buffer: UnsafeMutableRawBufferPointer, at offset: Int) throws(ParseError) {
     try checkRange(offset, buffer.count, structure: "ewf_media")
+    try lock.withLock { _ throws(ParseError) in try read(handle, into: buffer, at: offset) }
+  }
+
+  private func read(_ handle: UnsafeMutablePointer<libewf_handle_t>, into buffer: UnsafeMutableRawBufferPointer,
+                    at offset: Int) throws(ParseError)
+  {
     guard let base = buffer.baseAddress, buffer.count > 0 else { return }
     var error: UnsafeMutablePointer<libewf_error_t>? = nil
     var done = 0
     while done < buffer.count {
-      let got = lock.withLock { _ in
-        libewf_handle_read_random(handle, base + done, buffer.count - done, off64_t(offset + done), &error)
-      }
+      let got = libewf_handle_read_random(handle, base + done, buffer.count - done, off64_t(offset + done), &error)
       guard got > 0 else {
         let message = got < 0 ? Self.take(&error) : "no data"
         let last = segmentFiles.last.map { " after segment \($0.name)" } ?? ""
@@ -182,6 +199,46 @@ public final class EWFImage: ByteSource, @unchecked Sendable {
                          in: "ewf_media", at: offset + done)
       }
       done += got
+    }
+  }
+
+  /// Threads that decode the media in a whole-media pass, each with its own libewf handle (one per online core, at
+  /// most 4).
+  public static var decodeThreads: Int { max(1, min(4, Int(sysconf(Int32(_SC_NPROCESSORS_ONLN))))) }
+
+  /// A reader of the media for decoding thread `thread` of a whole-media pass (``ImageAccess/WindowFeed``): thread
+  /// 0 reads through this image's handle, every other thread through a handle of its own, opened on the same files
+  /// read-only, so chunks are decoded on several cores at once. Checksum failures met by those handles are kept
+  /// for ``checksumErrors()``.
+  public func makeReader(_ thread: Int) -> WindowFeed.Reader {
+    guard thread > 0 else { return { buffer, offset in try self.read(into: buffer, at: offset) } }
+    let own = Handle(image: self)
+    return { buffer, offset in try own.read(into: buffer, at: offset) }
+  }
+
+  /// The decoding handle of one thread, opened at its first read and closed with the reader.
+  private final class Handle: @unchecked Sendable {
+    // @unchecked: used only by the one producer thread that owns the reader.
+    let image: EWFImage
+    var handle: UnsafeMutablePointer<libewf_handle_t>?
+    var knownErrors: UInt32 = 0
+
+    init(image: EWFImage) { self.image = image }
+    deinit { handle.map(EWFImage.close) }
+
+    func read(into buffer: UnsafeMutableRawBufferPointer, at offset: Int) throws(ParseError) {
+      try image.checkRange(offset, buffer.count, structure: "ewf_media")
+      if handle == nil {
+        handle = try EWFImage.openHandle(image.segmentFiles.map(\.path), firstSegment: image.segmentFiles[0].path)
+      }
+      guard let handle else { return }
+      try image.read(handle, into: buffer, at: offset)
+      var count: UInt32 = 0
+      if libewf_handle_get_number_of_checksum_errors(handle, &count, nil) == 1, count > knownErrors {
+        let found = image.checksumErrors(handle, from: knownErrors, to: count)
+        knownErrors = count
+        image.extraChecksumErrors.withLock { $0.formUnion(found) }
+      }
     }
   }
 
@@ -195,83 +252,58 @@ public final class EWFImage: ByteSource, @unchecked Sendable {
     }
   }
 
-  /// The chunks whose checksum failed among those read so far (all of them after a full read, e.g. the hash).
+  /// The chunks whose checksum failed among those read so far (all of them after a full read, e.g. the hash), in
+  /// media order.
   public func checksumErrors() -> [ChecksumError] {
-    lock.withLock { _ in
+    let own = lock.withLock { _ in
       var count: UInt32 = 0
-      guard libewf_handle_get_number_of_checksum_errors(handle, &count, nil) == 1 else { return [] }
-      return (0..<min(count, 100_000)).compactMap { index -> ChecksumError? in
-        var start: UInt64 = 0
-        var sectors: UInt64 = 0
-        guard libewf_handle_get_checksum_error(handle, index, &start, &sectors, nil) == 1 else { return nil }
-        let (offset, o1) = start.multipliedReportingOverflow(by: UInt64(bytesPerSector))
-        let (length, o2) = sectors.multipliedReportingOverflow(by: UInt64(bytesPerSector))
-        guard !o1, !o2, offset <= UInt64(Int.max), length <= UInt64(Int.max) else { return nil }
-        return ChecksumError(offset: Int(offset), length: Int(length))
+      guard libewf_handle_get_number_of_checksum_errors(handle, &count, nil) == 1 else { return [ChecksumError]() }
+      return checksumErrors(handle, from: 0, to: count)
+    }
+    // Runs of neighbouring chunks met by different handles are joined, as one handle reports them.
+    var joined: [ChecksumError] = []
+    for run in extraChecksumErrors.withLock({ $0 }).union(own).sorted(by: { $0.offset < $1.offset }) {
+      if let last = joined.last, run.offset <= last.offset + last.length {
+        joined[joined.count - 1].length = max(last.length, run.offset + run.length - last.offset)
+      } else {
+        joined.append(run)
       }
+    }
+    return joined
+  }
+
+  private func checksumErrors(_ handle: UnsafeMutablePointer<libewf_handle_t>, from: UInt32, to: UInt32)
+    -> [ChecksumError]
+  {
+    (from..<min(to, from + 100_000)).compactMap { index -> ChecksumError? in
+      var start: UInt64 = 0
+      var sectors: UInt64 = 0
+      guard libewf_handle_get_checksum_error(handle, index, &start, &sectors, nil) == 1 else { return nil }
+      let (offset, o1) = start.multipliedReportingOverflow(by: UInt64(bytesPerSector))
+      let (length, o2) = sectors.multipliedReportingOverflow(by: UInt64(bytesPerSector))
+      guard !o1, !o2, offset <= UInt64(Int.max), length <= UInt64(Int.max) else { return nil }
+      return ChecksumError(offset: Int(offset), length: Int(length))
     }
   }
 
-  /// MD5 and SHA-1 of the whole media, read sequentially in `bufferSize` pieces straight from libewf (chunks
-  /// are decoded once, and the shared cache is left to random readers).
+  /// MD5 and SHA-1 of the whole media, read once in windows of `bufferSize` bytes straight from libewf (chunks are
+  /// decoded once, and the shared cache is left to random readers).
   ///
-  /// Pipelined on three threads: while MD5 and SHA-1 digest one piece, libewf decodes the next (two buffers), so
-  /// on two cores the pass costs about the larger of decoding and hashing, not their sum (BENCHMARKS.md).
+  /// `threads` threads decode distinct windows, each through its own libewf handle (``makeReader(_:)``), while MD5
+  /// and SHA-1 digest them in order on two more; memory is a ring of `max(6, threads + 3)` windows.
   ///
   /// - Throws: ``ParseError`` at the first offset that cannot be read.
-  public func mediaDigests(bufferSize: Int = 4 << 20, progress: ByteProgress? = nil) throws(ParseError)
-    -> (md5: String, sha1: String)
+  public func mediaDigests(bufferSize: Int = 4 << 20, threads: Int = EWFImage.decodeThreads,
+                           progress: ByteProgress? = nil) throws(ParseError) -> (md5: String, sha1: String)
   {
     let size = max(chunkSize, bufferSize / chunkSize * chunkSize)
-    let buffers = [
-      UnsafeMutableRawBufferPointer.allocate(byteCount: size, alignment: 16),
-      UnsafeMutableRawBufferPointer.allocate(byteCount: size, alignment: 16),
-    ]
-    defer { buffers.forEach { $0.deallocate() } }
-    let state = DigestState()
-    func piece(_ step: Int) -> UnsafeMutableRawBufferPointer {
-      let offset = step * size
-      return UnsafeMutableRawBufferPointer(rebasing: buffers[step % 2][0..<min(size, byteCount - offset)])
-    }
-    let steps = (byteCount + size - 1) / size
-    if steps > 0 { try read(into: piece(0), at: 0) }
-    for step in 0..<steps {
-      // Thread 0 decodes the next piece into the other buffer; threads 1 and 2 digest this one.
-      let current = Lent(UnsafeRawBufferPointer(piece(step)))
-      let next = step + 1 < steps ? Lent(UnsafeRawBufferPointer(piece(step + 1))) : nil
-      let failure = Mutex<ParseError?>(nil)
-      DispatchQueue.concurrentPerform(iterations: 3) { lane in
-        switch lane {
-        case 0:
-          if let next {
-            let target = UnsafeMutableRawBufferPointer(mutating: next.bytes)
-            do throws(ParseError) { try read(into: target, at: (step + 1) * size) } catch { failure.withLock { $0 = error } }
-          }
-        case 1: state.md5.withLock { $0.update(bufferPointer: current.bytes) }
-        default: state.sha1.withLock { $0.update(bufferPointer: current.bytes) }
-        }
-      }
-      progress?.advance(current.bytes.count)
-      if let error = failure.withLock({ $0 }) { throw error }
-    }
-    return (Self.hex(state.md5.withLock { $0.finalize() }), Self.hex(state.sha1.withLock { $0.finalize() }))
-  }
-
-  /// A buffer lent to the three lanes of one pipeline step: lane 0 writes only `next`, lanes 1 and 2 only read
-  /// `current`, and the step ends (concurrentPerform returns) before either buffer is used again.
-  struct Lent: @unchecked Sendable {
-    let bytes: UnsafeRawBufferPointer
-    init(_ bytes: UnsafeRawBufferPointer) { self.bytes = bytes }
-  }
-
-  /// The two running digests, each touched by one thread at a time.
-  final class DigestState: Sendable {
-    let md5 = Mutex(Insecure.MD5())
-    let sha1 = Mutex(Insecure.SHA1())
-  }
-
-  static func hex<D: Sequence>(_ digest: D) -> String where D.Element == UInt8 {
-    digest.map { $0 < 16 ? "0" + String($0, radix: 16) : String($0, radix: 16) }.joined()
+    let feed = WindowFeed(windows: WindowFeed.split(0..<byteCount, size: size), consumers: [0..<Int.max, 0..<Int.max],
+                          slots: max(6, threads + 3))
+    let md5 = StreamDigest(.md5)
+    let sha1 = StreamDigest(.sha1)
+    feed.run(producers: threads, makeReader: makeReader,
+             consumers: [{ md5.consume(feed, progress: progress) }, { sha1.consume(feed) }])
+    return (try md5.result().get(), try sha1.result().get())
   }
 
   /// `Mon Dec  7 02:58:33 2026` (how libewf prints header dates) as ISO 8601 `2026-12-07T02:58:33` (no zone: EWF

@@ -58,6 +58,24 @@ public struct OpenedEvidence: Sendable {
   public var aeaSignature: AEAArchive.SignatureCheck? = nil
   /// A problem that makes the evidence itself damaged (a missing or truncated segment, an unreadable EWF set).
   public var evidenceDamage: ParseError? = nil
+  /// `stored` and `media` are the same bytes (a raw file, a split raw set, a sparse bundle's disk).
+  public var storedIsMedia = false
+  /// `apfsSource` is `media` or a slice of it (not an expanded DMG).
+  var apfsInMedia = false
+
+  /// Where the bytes a content scan reads (`apfsSource`, else `media`, else `stored`) start inside `media`, when
+  /// they are a range of it; `nil` when they are other bytes (an expanded DMG, a decoded AEA payload).
+  public var scanOffsetInMedia: Int? {
+    guard media != nil else { return nil }
+    guard apfsSource != nil else { return 0 }
+    return apfsInMedia ? apfsOffset : nil
+  }
+
+  /// The same inside `stored`: one sequential read of the stored bytes can then feed the evidence hash and the scan.
+  public var scanOffsetInStored: Int? {
+    if media == nil { return 0 }
+    return storedIsMedia ? scanOffsetInMedia : nil
+  }
 
   /// Opens `path` read-only and locates the APFS container. `aeaKey` opens an Apple Encrypted Archive (profile 0
   /// needs none): its payload is decoded segment by segment in memory, never written.
@@ -70,9 +88,10 @@ public struct OpenedEvidence: Sendable {
     if SparseBundle.matches(path: path) { return openSparseBundle(path: path) }
     if EWFImage.isEWF(path: path) { return try openEWF(path: path) }
     if let set = try SplitRawSet.open(path: path) {
-      return located(
-        path: path, format: .splitRaw, stored: set.source, media: set.source, segments: set.files, aeaKey: aeaKey,
-        aeaSigningKey: aeaSigningKey)
+      return sameBytes(
+        located(
+          path: path, format: .splitRaw, stored: set.source, media: set.source, segments: set.files, aeaKey: aeaKey,
+          aeaSigningKey: aeaSigningKey))
     }
     let image = try MappedImage(path: path)
     if SparseImage.matches(image) {
@@ -82,8 +101,17 @@ public struct OpenedEvidence: Sendable {
         return unreadable(path: path, format: .sparseimage, stored: image, error, segments: nil)
       }
     }
-    return located(
-      path: path, format: nil, stored: image, media: image, segments: nil, aeaKey: aeaKey, aeaSigningKey: aeaSigningKey)
+    return sameBytes(
+      located(
+        path: path, format: nil, stored: image, media: image, segments: nil, aeaKey: aeaKey,
+        aeaSigningKey: aeaSigningKey))
+  }
+
+  /// `opened` read from one source as both stored and media, unless an AEA payload was decoded from it.
+  static func sameBytes(_ opened: OpenedEvidence) -> OpenedEvidence {
+    var opened = opened
+    opened.storedIsMedia = opened.format != .aea
+    return opened
   }
 
   static func openSparseBundle(path: String) -> OpenedEvidence {
@@ -92,7 +120,7 @@ public struct OpenedEvidence: Sendable {
       // bytes (hashed, sized) are the disk the bundle holds, holes as zeros.
       let bundle = try SparseBundle(path: path)
       let media = bundle.media()
-      return located(path: path, format: .sparsebundle, stored: media, media: media, segments: bundle.bandFiles)
+      return sameBytes(located(path: path, format: .sparsebundle, stored: media, media: media, segments: bundle.bandFiles))
     } catch {
       return unreadable(path: path, format: .sparsebundle, stored: MemorySource([]), error, segments: nil)
     }
@@ -156,6 +184,7 @@ public struct OpenedEvidence: Sendable {
       switch try DiskImageDetector.open(media, cache: .shared) {
       case .raw:
         opened = containerIn(media, path: path, format: format, stored: stored, media: media)
+        opened.apfsInMedia = true
       case let .udif(dmg):
         opened = containerIn(dmg, path: path, format: format ?? .dmg, stored: stored, media: media)
         opened.expandedBytes = dmg.byteCount
@@ -175,6 +204,7 @@ public struct OpenedEvidence: Sendable {
     } catch {
       let parseError = (error as? ParseError) ?? ParseError(.invalid("\(error)"), in: "disk image", at: nil)
       opened = containerIn(media, path: path, format: format, stored: stored, media: media)
+      opened.apfsInMedia = true
       opened.problems.insert(parseError, at: 0)
     }
     opened.segments = segments

@@ -32,7 +32,7 @@ public enum EvidenceHash {
     return hexString(hasher.finalize())
   }
 
-  static func hexString<D: Sequence>(_ digest: D) -> String where D.Element == UInt8 {
+  public static func hexString<D: Sequence>(_ digest: D) -> String where D.Element == UInt8 {
     var out = ""
     for byte in digest {
       out += byte < 16 ? "0" + String(byte, radix: 16) : String(byte, radix: 16)

@@ -7,7 +7,7 @@
 /// Why evidence could not be opened or read at the operating-system level.
 public struct ImageError: Error, Sendable, Equatable, CustomStringConvertible {
   public enum Kind: Sendable, Equatable {
-    case open, stat, map, read, notRegularFile
+    case open, stat, map, read, write, notRegularFile
   }
   public var kind: Kind
   public var path: String
@@ -28,6 +28,7 @@ public struct ImageError: Error, Sendable, Equatable, CustomStringConvertible {
     case .stat: what = "cannot stat"
     case .map: what = "cannot map"
     case .read: what = "cannot read"
+    case .write: what = "cannot write"
     case .notRegularFile: what = "not a regular file or block device"
     }
     let reason = errno != 0 ? String(cString: strerror(errno)) : ""

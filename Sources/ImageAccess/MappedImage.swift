@@ -108,6 +108,34 @@ public final class MappedImage: ByteSource, @unchecked Sendable {
     }
   }
 
+  /// `range` mapped for one sequential read (its pages filled at once, so a read error is an error here, on Linux
+  /// 5.14 or later): the bytes, valid while the returned window is kept (unmapped when it goes).
+  ///
+  /// - Throws: ``ParseError`` when the range is outside the file, ``ImageError`` when it cannot be mapped or read.
+  public func lend(_ range: Range<Int>) throws -> LentBytes {
+    try checkRange(range.lowerBound, range.count, structure: "image")
+    let window = try Window(descriptor: descriptor, path: path, range: range, sequential: true)
+    return LentBytes(bytes: window.slice(range), owner: window)
+  }
+
+  /// Copies `buffer.count` bytes at `offset` into `buffer` with `pread` (nothing is mapped: a sequential pass that
+  /// copies into its own buffers keeps no file pages in its resident memory).
+  ///
+  /// - Throws: ``ParseError`` when the range is outside the file, ``ImageError`` when the read fails.
+  public func read(into buffer: UnsafeMutableRawBufferPointer, at offset: Int) throws {
+    try checkRange(offset, buffer.count, structure: "image")
+    guard let base = buffer.baseAddress else { return }
+    var done = 0
+    while done < buffer.count {
+      let got = pread(descriptor, base + done, buffer.count - done, off_t(offset + done))
+      if got < 0, errno == EINTR { continue }
+      guard got > 0 else {
+        throw ImageError(.read, path: path, errno: got < 0 ? errno : EIO, offset: offset + done)
+      }
+      done += got
+    }
+  }
+
   private func window(covering range: Range<Int>) throws -> Window {
     if let hit = cache.withLock({ windows -> Window? in
       guard let index = windows.firstIndex(where: { $0.contains(range) }) else { return nil }

@@ -34,6 +34,7 @@ public struct MarkdownRenderer: ReportRenderer {
     line("| \(l[.format]) | \(r.evidence.format) |")
     line("| \(l[.apfsOffset]) | \(r.evidence.apfsOffsetBytes.map(String.init) ?? "—") |")
     line("| SHA-256 | \(r.evidence.sha256.map { "`\($0)`" } ?? l.notComputed) |")
+    for row in l.evidenceFileRows(r.evidence) { line("| \(cell(row.label)) | \(cell(row.value)) |") }
     line("| \(l[.tool]) | ringo \(r.tool.version) |")
     line()
     line("## \(l.container)")

@@ -27,6 +27,7 @@ public struct TextRenderer: ReportRenderer {
     line("  " + l.field(.format, width: 9) + r.evidence.format
          + (r.evidence.apfsOffsetBytes.map { ", \(l[.apfsAt]) \($0)" } ?? ""))
     line("  " + l.field(.sha256, width: 9) + (r.evidence.sha256 ?? l.notComputed))
+    for row in l.evidenceFileRows(r.evidence) { line("  \(row.label): \(row.value)") }
     line()
     if let c = r.container {
       line("\(l.container): \(c.uuid)")

@@ -170,6 +170,46 @@ public enum Subprocess {
   }
 }
 
+extension Subprocess {
+  /// A program started with ``start(_:_:)``: its output is drained while it runs; it can be sent a signal.
+  public final class Running: @unchecked Sendable {
+    // @unchecked: the boxes are filled by the draining threads before `wait()` returns.
+    let process: Process
+    let output = DataBox()
+    let errors = DataBox()
+    let drained = DispatchGroup()
+
+    init(_ process: Process) { self.process = process }
+
+    /// Sends `signal` (e.g. SIGINT, as Ctrl-C does) to the program.
+    public func send(_ signal: Int32) { kill(process.processIdentifier, signal) }
+
+    /// Waits for the program to end.
+    public func wait() -> Result {
+      drained.wait()
+      process.waitUntilExit()
+      return Result(status: process.terminationStatus, standardOutput: output.get(), standardError: errors.get())
+    }
+  }
+
+  /// Starts `executable` without waiting for it.
+  public static func start(_ executable: String, _ arguments: [String]) throws -> Running {
+    let process = Process()
+    process.executableURL = URL(fileURLWithPath: executable)
+    process.arguments = arguments
+    let out = Pipe()
+    let err = Pipe()
+    process.standardOutput = out
+    process.standardError = err
+    process.standardInput = FileHandle.nullDevice
+    let running = Running(process)
+    try process.run()
+    DispatchQueue.global().async(group: running.drained) { running.output.set(out.fileHandleForReading.readDataToEndOfFile()) }
+    DispatchQueue.global().async(group: running.drained) { running.errors.set(err.fileHandleForReading.readDataToEndOfFile()) }
+    return running
+  }
+}
+
 /// The programs a shell script calls, found by a real shell parser (`shfmt --tojson`, Debian `shfmt`).
 ///
 /// A command whose name is a plain word is reported, unless it is a shell builtin, a function the script defines,

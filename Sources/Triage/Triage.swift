@@ -28,26 +28,11 @@ public enum Triage {
     var errors: [TriageReport.ReportError] = evidence.problems.map(reportError)
     var facts = TriageFacts(evidence: evidence, container: nil, damage: nil, notAPFS: nil, options: options)
 
-    // The whole-evidence reads (SHA-256 of the stored bytes, MD5/SHA-1 of an E01's media) run on other cores while
-    // this thread walks the container and scans; both read the same mapped files, so the page cache serves the
-    // bytes once from disk.
-    let stored = evidence.stored
     let progress = options.progress
     if options.hash, let progress {
       progress.current = options.language.pick("reading the evidence", "証拠を読み込み中")
-      progress.expect(stored.byteCount + (evidence.ewf?.byteCount ?? 0))
+      progress.expect(evidence.stored.byteCount + (evidence.ewf?.byteCount ?? 0))
     }
-    let hashing = options.hash
-      ? Background { () -> Result<String, HashFailure> in
-        do {
-          return .success(try EvidenceHash.sha256(of: stored, progress: progress))
-        } catch {
-          return .failure(HashFailure("\(error)"))
-        }
-      }
-      : nil
-    let ewfDigests = options.hash
-      ? evidence.ewf.map { ewf in Background { EWFVerification.digests(ewf, progress: progress) } } : nil
     facts.evidenceDamage = evidence.evidenceDamage
 
     if let source = evidence.apfsSource {
@@ -80,6 +65,14 @@ public enum Triage {
       facts.notAPFS = error
       errors.append(.init(code: "no-container", offset: 0, message: error.description))
     }
+    // The whole-evidence reads (SHA-256 of the stored bytes, MD5/SHA-1 of an E01's media, and the content scan when
+    // it reads a range of those bytes: one read then feeds all of them) run on other cores while this thread walks
+    // the container.
+    var scanner: Result<ContentScanner, ScanError>? = nil
+    if options.scan ?? (facts.container == nil) {
+      do throws(ScanError) { scanner = .success(try ContentScanner(options: ScanOptions())) } catch { scanner = .failure(error) }
+    }
+    let reads = EvidenceReads(evidence, hash: options.hash, scanner: try? scanner?.get(), progress: progress)
     if let container = facts.container {
       for anomaly in container.anomalies
       where anomaly.code == "block-zero-checksum" || anomaly.code == "block-zero-invalid" {
@@ -129,21 +122,28 @@ public enum Triage {
       errors.append(contentsOf: result.errors.map(reportError))
     }
 
-    if options.scan ?? (facts.container == nil) {
-      do {
-        let scanner = try ContentScanner(options: ScanOptions())
-        // The bytes the structures address (same coordinates as the structure map), else the whole disk.
-        let result = scan(scanner, evidence.apfsSource ?? evidence.media ?? evidence.stored)
-        facts.contentScan = result
-        for error in result.errors {
-          errors.append(.init(code: "scan-\(error.code)", offset: error.offset, message: error.message))
+    switch scanner {
+    case .success(let scanner)?:
+      // The bytes the structures address (same coordinates as the structure map), else the whole disk.
+      let result = reads.scanResult() ?? {
+        let source = evidence.apfsSource ?? evidence.media ?? evidence.stored
+        if let progress {
+          progress.current = options.language.pick("scanning the content", "内容をスキャン中")
+          progress.expect(source.byteCount)
         }
-        if let structure = facts.structureMap {
-          facts.mapComparison = MapComparison(structure: structure.map, content: result.regions)
-        }
-      } catch {
-        errors.append(.init(code: "scan-unavailable", offset: nil, message: "content scan not run: \(error)"))
+        return scan(scanner, source, progress: progress)
+      }()
+      facts.contentScan = result
+      for error in result.errors {
+        errors.append(.init(code: "scan-\(error.code)", offset: error.offset, message: error.message))
       }
+      if let structure = facts.structureMap {
+        facts.mapComparison = MapComparison(structure: structure.map, content: result.regions)
+      }
+    case .failure(let error)?:
+      errors.append(.init(code: "scan-unavailable", offset: nil, message: "content scan not run: \(error)"))
+    case nil:
+      break
     }
 
     if let ipswPath = options.ipswPath {
@@ -169,14 +169,15 @@ public enum Triage {
     // EWF: the media read whole, hashed and checked against the stored digests; that read meets every chunk, so
     // every chunk checksum failure is known (without hashing: those among the chunks read so far).
     var sha256: String? = nil
-    switch hashing?.wait() {
+    switch reads.sha256Result() {
     case .success(let digest)?: sha256 = digest
     case .failure(let failure)?:
-      errors.append(.init(code: "hash-failed", offset: nil, message: "SHA-256 of the evidence failed: \(failure.message)"))
+      errors.append(.init(code: "hash-failed", offset: failure.offset,
+                          message: "SHA-256 of the evidence failed: \(failure.description)"))
     case nil: break
     }
     if let ewf = evidence.ewf {
-      let verification = EWFVerification.run(ewf, digests: ewfDigests?.wait())
+      let verification = EWFVerification.run(ewf, digests: reads.ewfDigests())
       facts.ewf = verification
       errors.append(contentsOf: verification.errors)
       facts.evidenceDamage = facts.evidenceDamage ?? verification.damage
@@ -209,15 +210,10 @@ public enum Triage {
       findings: findings, verdict: verdict, errors: errors, language: options.language.rawValue)
   }
 
-  struct HashFailure: Error {
-    var message: String
-    init(_ message: String) { self.message = message }
-  }
-
   /// Scans `source` through the zero-copy window path when it is one mapped file.
-  static func scan(_ scanner: ContentScanner, _ source: any ByteSource) -> ScanResult {
-    if let image = source as? MappedImage { return scanner.scan(image) }
-    return scanner.scan(source: source)
+  static func scan(_ scanner: ContentScanner, _ source: any ByteSource, progress: ByteProgress? = nil) -> ScanResult {
+    if let image = source as? MappedImage { return scanner.scan(image, progress: progress) }
+    return scanner.scan(source: source, progress: progress)
   }
 
   static func regionsSection(_ map: RegionMap, runLimit: Int) -> TriageReport.Regions {

@@ -47,6 +47,11 @@ struct Ringo: ParsableCommand {
   static func main() {
     do {
       var command = try parseAsRoot()
+      // An interrupted run removes its temporary output files and exits 130 (batch passes the signal to its
+      // children, which do the same, and handles it itself).
+      if !(command is Batch) {
+        OutputFiles.stopOnInterrupt(message: "ringo: interrupted; no partial output file was left")
+      }
       try command.run()
     } catch let error as CommandFailure {
       FileHandle.standardError.write(Data("ringo: \(error.description)\n".utf8))

@@ -33,6 +33,30 @@ import Testing
     }
   }
 
+  /// An E01 set made by the real ewfacquire: its segment files, acquisition metadata and digests, in both languages.
+  @Test func triageOfAnE01ShowsTheEWFFactsInBothLanguages() throws {
+    let raw = try RealImages.dissect("snapshot.bin")
+    let target = URL(fileURLWithPath: try Scratch.file([], name: "placeholder")).deletingLastPathComponent()
+      .appendingPathComponent("acquired").path
+    let (status, output) = try RealImages.run(
+      "ewfacquire", ["-u", "-q", "-t", target, "-C", "CASE-7", "-e", "Examiner", "-E", "EV-1", "-D", "disk-one", "-N", "note-one",
+                     "-d", "sha1", "-c", "deflate:fast", "-S", "1MiB", raw])
+    #expect(status == 0, "\(output)")
+    let e01 = target + ".E01"
+    for format in ["text", "markdown"] {
+      let (_, english) = try CLITests.run(["triage", "--format", format, e01])
+      for expected in ["segment files: acquired.E01", "case number", "CASE-7", "examiner", "acquired with",
+                       "stored digests", "MD5 ", "SHA-1 ", "yes: the media read now matches"] {
+        #expect(english.contains(expected) || english.contains(expected.replacingOccurrences(of: ": ", with: " | ")),
+                "\(format): \(expected) missing in:\n\(english)")
+      }
+      let japanese = try expectJapanese(
+        ["triage", "--lang", "ja", "--format", format, e01],
+        names: ["acquired", "CASE-7", "Examiner", "EV-1", "disk-one", "note-one", "ewfacquire", "MD5", "SHA-1", "Snapshots"])
+      #expect(japanese.contains("事件番号") && japanese.contains("一致: "), "\(japanese)")
+    }
+  }
+
   @Test func triageOfABrokenTreeAndOfANonAPFSFile() throws {
     let text = try Scratch.file(Array(repeating: 0x41, count: 8192))
     _ = try expectJapanese(["triage", "--no-hash", "--lang", "ja", text])

@@ -64,4 +64,39 @@ import Testing
       #expect(object["done_bytes"] is Int)
     }
   }
+
+  /// Runs `arguments` under a pseudo-terminal (util-linux `script`) and returns what the terminal saw.
+  static func terminal(_ arguments: [String]) throws -> (status: Int32, output: String) {
+    let command = ([CLITests.ringo] + arguments).map { "'" + $0 + "'" }.joined(separator: " ")
+    return try RealImages.run("script", ["-qec", command, "/dev/null"])
+  }
+
+  @Test func scanShowsItsProgressOnATerminalOnly() throws {
+    let image = try Self.image()
+    let (status, output) = try Self.terminal(["scan", "--format", "json", image])
+    #expect(status == 0, "\(output)")
+    #expect(output.contains("scanning"), "\(output.suffix(500))")
+    #expect(output.contains(" of 488.2 MiB"))
+    let piped = try Self.runPiped(["scan", "--format", "json", image])
+    #expect(piped.status == 0)
+    #expect(piped.stderr.isEmpty, "\(piped.stderr)")
+    let quiet = try Self.terminal(["scan", "--quiet", "--format", "json", image])
+    #expect(!quiet.output.contains("MiB/s"))
+  }
+
+  @Test func batchShowsTheFileBeingTriaged() throws {
+    let folder = URL(fileURLWithPath: try Scratch.file([], name: "placeholder")).deletingLastPathComponent()
+      .appendingPathComponent("evidence")
+    try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+    let name = "big-dump.bin"
+    try FileManager.default.createSymbolicLink(
+      atPath: folder.appendingPathComponent("link").path, withDestinationPath: "/nonexistent")
+    try FileManager.default.copyItem(atPath: try Self.image(), toPath: folder.appendingPathComponent(name).path)
+    let out = folder.deletingLastPathComponent().appendingPathComponent("batch-out").path
+    let (_, output) = try Self.terminal(["batch", "--scan", folder.path, "-o", out])
+    #expect(output.contains(name + " "), "\(output.suffix(800))")
+    #expect(output.contains(" of 488.2 MiB"))
+    let piped = try Self.runPiped(["batch", folder.path, "-o", out + "-2"])
+    #expect(piped.stderr.isEmpty, "\(piped.stderr)")
+  }
 }

@@ -2,8 +2,10 @@
 // the same files, in one invocation (ratios, not absolute figures, are what the run is for: the host is shared).
 //
 // Usage: swift run -c release ringo-evidence-bench E01 [--repeat R]
-//   ringo read     EWFImage.read(into:) over the whole media, 4 MiB at a time (decode only)
-//   ringo md5+sha1 EWFImage.mediaDigests() (what `ringo triage` does to set `verified`)
+//   ringo read       EWFImage.read(into:) over the whole media, 4 MiB at a time, one libewf handle (decode only)
+//   ringo read xN    the same windows decoded by N threads, one libewf handle each (WindowFeed, N = online cores)
+//   ringo md5+sha1   EWFImage.mediaDigests(threads: 1): one decoding handle, MD5 and SHA-1 on their own threads
+//   ringo md5+sha1 xN EWFImage.mediaDigests() (what `ringo triage` does to set `verified`): N decoding handles
 //   ewfexport      ewfexport -q -u -f raw -t - E01 > /dev/null (decode + write to a pipe)
 //   ewfverify      ewfverify -q E01 (decode + MD5 + stored-hash check)
 //   ewfverify+sha1 ewfverify -q -d sha1 E01 (decode + MD5 + SHA-1: the same work as ringo md5+sha1)
@@ -52,6 +54,15 @@ let read = try best {
     offset += piece.count
   }
 }
+let threads = EWFImage.decodeThreads
+let readParallel = best {
+  let feed = WindowFeed(windows: WindowFeed.split(0..<image.byteCount, size: 4 << 20), consumers: [0..<Int.max],
+                        slots: threads + 3)
+  feed.run(producers: threads, makeReader: image.makeReader, consumers: [{
+    for index in feed.windows.indices { _ = try? feed.withWindow(index) { $0.count } }
+  }])
+}
+let digestsOne = try best { _ = try image.mediaDigests(threads: 1) }
 let digests = try best { _ = try image.mediaDigests() }
 _ = try ExternalPrograms.path("ewfexport")  // listed and installed, or a clear error before timing anything
 _ = try ExternalPrograms.path("ewfverify")
@@ -60,13 +71,17 @@ let export = try best { try shell("ewfexport -q -u -f raw -t - \(quoted) > /dev/
 let verify = try best { try shell("ewfverify -q \(quoted) > /dev/null 2>&1") }
 let verifySHA1 = try best { try shell("ewfverify -q -d sha1 \(quoted) > /dev/null 2>&1") }
 func row(_ name: String, _ t: Double) {
-  print(name.padding(toLength: 16, withPad: " ", startingAt: 0) + String(format: "%8.3f s  %8.1f MiB/s", t, mib / t))
+  print(name.padding(toLength: 20, withPad: " ", startingAt: 0) + String(format: "%8.3f s  %8.1f MiB/s", t, mib / t))
 }
 row("ringo read", read)
-row("ringo md5+sha1", digests)
+row("ringo read x\(threads)", readParallel)
+row("ringo md5+sha1", digestsOne)
+row("ringo md5+sha1 x\(threads)", digests)
 row("ewfexport", export)
 row("ewfverify", verify)
 row("ewfverify+sha1", verifySHA1)
-print(String(format: "ratios (best of %d): ewfexport / ringo read %.2fx, ewfverify -d sha1 / ringo md5+sha1 %.2fx, "
-             + "ewfverify (MD5 only) / ringo md5+sha1 %.2fx", repetitions, export / read, verifySHA1 / digests,
-             verify / digests))
+print(String(format: "ratios (best of %d): ewfexport / ringo read %.2fx, ewfverify -d sha1 / ringo md5+sha1 x%d %.2fx, "
+             + "ewfverify (MD5 only) / ringo md5+sha1 x%d %.2fx", repetitions, export / read, threads,
+             verifySHA1 / digests, threads, verify / digests))
+print(String(format: "decode on %d handles / 1 handle: %.2fx (read), %.2fx (md5+sha1); goal >= 1.8x on 2 cores", threads,
+             read / readParallel, digestsOne / digests))

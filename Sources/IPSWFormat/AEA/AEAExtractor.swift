@@ -98,6 +98,11 @@ public struct AEAExtractor {
     guard out >= 0 else {
       throw Failure(description: "cannot create \(folder)/\(partial): \(String(cString: strerror(errno)))")
     }
+    // An interrupted run (SIGINT/SIGTERM, ``OutputFiles/stopOnInterrupt()``) removes the registered temporary file.
+    let partialPath = folder.hasSuffix("/") ? folder + partial : folder + "/" + partial
+    OutputFiles.register(partialPath)
+    defer { OutputFiles.unregister(partialPath) }
+    progress?.current = name
     progress?.expect(archive.originalSize)
     var written = 0
     var closed = false

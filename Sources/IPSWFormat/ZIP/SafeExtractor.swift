@@ -25,6 +25,8 @@ public struct SafeExtractor {
     /// Most bytes written over the whole extraction; nil: ``SafeExtractor/defaultTotalBytes(freeBytes:)`` of the
     /// output folder's free space.
     public var maxTotalBytes: UInt64?
+    /// Advanced by every byte written; told the entry being written (for a progress line).
+    public var progress: ByteProgress? = nil
     public init(overwrite: Bool = false, limits: ReadLimits = ReadLimits(), maxTotalBytes: UInt64? = nil) {
       self.overwrite = overwrite
       self.limits = limits
@@ -85,6 +87,9 @@ public struct SafeExtractor {
     init(_ reason: String) { self.reason = reason }
   }
 
+  /// The file appeared under its name while its entry was being written (it is not replaced without --overwrite).
+  struct ExistsNow: Error {}
+
   /// Extracts `entries` (default: all) into `directory`, which must exist and must not itself be a symlink.
   ///
   /// - Throws: ``ImageError`` only when the output folder cannot be opened; per-entry problems are outcomes.
@@ -104,7 +109,9 @@ public struct SafeExtractor {
     }
     var total: UInt64 = 0
     var outcomes: [Outcome] = []
+    options.progress?.expect((entries ?? archive.entries).reduce(0) { $0 + Int(clamping: $1.uncompressedSize) })
     for entry in entries ?? archive.entries {
+      options.progress?.current = entry.name
       var outcome = Outcome(status: "", name: entry.name, bytes: 0, detail: nil, offset: entry.localHeaderOffset)
       let parts: [String]
       switch Self.components(of: entry.rawName) {
@@ -169,12 +176,24 @@ public struct SafeExtractor {
         continue
       }
       let leaf = parts.last!
-      let flags = O_WRONLY | O_CREAT | O_NOFOLLOW | O_CLOEXEC | (options.overwrite ? O_TRUNC : O_EXCL)
-      let out = openat(fd, leaf, flags, 0o644)
+      // Written to a hidden temporary name in the same folder and renamed into place when complete, so an
+      // interrupted run (OutputFiles removes the registered temporary files) leaves no partial file.
+      var existing = stat()
+      if !options.overwrite, fstatat(fd, leaf, &existing, AT_SYMLINK_NOFOLLOW) == 0 {
+        outcome.status = "exists"
+        outcome.detail = "file exists (use --overwrite)"
+        outcomes.append(outcome)
+        continue
+      }
+      let temporaryLeaf = ".\(leaf).ringo-partial-\(getpid())"
+      let temporaryPath = ([directory] + directoryParts + [temporaryLeaf]).joined(separator: "/")
+      OutputFiles.register(temporaryPath)
+      defer { OutputFiles.unregister(temporaryPath) }
+      let out = openat(fd, temporaryLeaf, O_WRONLY | O_CREAT | O_NOFOLLOW | O_CLOEXEC | O_EXCL, 0o644)
       guard out >= 0 else {
         let e = errno
-        outcome.status = e == EEXIST ? "exists" : e == ELOOP ? "refused-symlink" : "error"
-        outcome.detail = e == EEXIST ? "file exists (use --overwrite)" : String(cString: strerror(e))
+        outcome.status = e == ELOOP ? "refused-symlink" : "error"
+        outcome.detail = String(cString: strerror(e))
         outcomes.append(outcome)
         continue
       }
@@ -186,6 +205,18 @@ public struct SafeExtractor {
             guard n > 0 else { throw ImageError(.read, path: leaf, errno: errno) }
             done += n
           }
+          options.progress?.advance(bytes.count)
+        }
+        // Into place: replacing only with --overwrite (rename), else linked under the name only if it is still free.
+        if options.overwrite {
+          guard renameat(fd, temporaryLeaf, fd, leaf) == 0 else { throw ImageError(.write, path: leaf, errno: errno) }
+        } else {
+          guard linkat(fd, temporaryLeaf, fd, leaf, 0) == 0 else {
+            let e = errno
+            if e == EEXIST { throw ExistsNow() }
+            throw ImageError(.write, path: leaf, errno: e)
+          }
+          unlinkat(fd, temporaryLeaf, 0)
         }
         total += result.byteCount
         outcome.bytes = result.byteCount
@@ -197,9 +228,14 @@ public struct SafeExtractor {
             "CRC-32 \(hex(result.crc32)) does not match the stored \(hex(result.expectedCRC32)); file kept"
         }
         close(out)
+      } catch is ExistsNow {
+        close(out)
+        unlinkat(fd, temporaryLeaf, 0)
+        outcome.status = "exists"
+        outcome.detail = "file exists (use --overwrite)"
       } catch {
         close(out)
-        unlinkat(fd, leaf, 0)
+        unlinkat(fd, temporaryLeaf, 0)
         if let parse = error as? ParseError, case .limitExceeded = parse.reason {
           outcome.status = "limit-exceeded"
         } else {

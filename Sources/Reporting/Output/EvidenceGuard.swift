@@ -1,4 +1,5 @@
 import Foundation
+import ImageAccess
 
 #if canImport(Glibc)
   import Glibc
@@ -98,7 +99,7 @@ public struct OutputRefused: Error, CustomStringConvertible {
 public enum OutputPolicy {
   public static func write(_ text: String, to output: String?) throws {
     if let output {
-      try Data(text.utf8).write(to: URL(fileURLWithPath: output))
+      try OutputFiles.write(Array(text.utf8), to: output)  // a temporary name, renamed once whole
     } else {
       FileHandle.standardOutput.write(Data(text.utf8))
     }

@@ -11,17 +11,6 @@ public struct EWFVerification: Sendable {
   /// The first of those problems, which makes the evidence damaged.
   public var damage: ParseError?
 
-  /// MD5 and SHA-1 of the whole media (run beside the container walk: see ``Triage``).
-  public static func digests(_ ewf: EWFImage, progress: ByteProgress? = nil)
-    -> Result<(md5: String, sha1: String), ParseError>
-  {
-    do throws(ParseError) {
-      return .success(try ewf.mediaDigests(progress: progress))
-    } catch {
-      return .failure(error)
-    }
-  }
-
   /// The report section from the media `digests` (`nil`: not hashed, `--no-hash`) checked against the stored ones,
   /// and the chunk checksum failures libewf met (all of them once the media was read whole).
   public static func run(_ ewf: EWFImage, digests: Result<(md5: String, sha1: String), ParseError>?) -> EWFVerification {

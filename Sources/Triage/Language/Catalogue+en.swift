@@ -357,6 +357,14 @@ struct EnglishCatalogue: Catalogue {
       .sampledOneWindowIn: "sampled (shares are of the scanned bytes): one 8 MiB window in every",
       .exactModeIsReported: "triage reports use exact mode",
       .entryAtOffset: "entry at offset",
+      .segmentFiles: "segment files", .acquisition: "acquisition (EWF)", .caseNumber: "case number",
+      .evidenceNumber: "evidence number", .examiner: "examiner", .descriptionLabel: "description", .notes: "notes",
+      .acquiredAt: "acquired", .acquirySoftware: "acquired with", .mediaSize: "media size",
+      .storedDigests: "stored digests", .computedDigests: "media read now", .verified: "verified",
+      .verifiedMatches: "yes: the media read now matches the digests stored at acquisition",
+      .verifiedDiffers: "NO: the media read now does not match the digests stored at acquisition",
+      .verifiedUnknown: "cannot tell (no digest stored, or the media not hashed)",
+      .chunkChecksumErrors: "chunk checksum errors", .firstAtOffset: "first at offset",
       .batchOf: "Batch triage of", .reportsIn: "reports in", .verdicts: "Verdicts", .filesHeading: "Files",
     ]
   }

@@ -377,6 +377,14 @@ struct JapaneseCatalogue: Catalogue {
       .sampledOneWindowIn: "抽出スキャン（割合はスキャンしたバイトに対するもの）: 8 MiB のウィンドウを次の数ごとに 1 つ",
       .exactModeIsReported: "トリアージ報告書は全ブロックの厳密な判定を使います",
       .entryAtOffset: "エントリの位置（オフセット）",
+      .segmentFiles: "セグメントファイル", .acquisition: "取得情報（EWF）", .caseNumber: "事件番号",
+      .evidenceNumber: "証拠番号", .examiner: "取得者", .descriptionLabel: "説明", .notes: "メモ",
+      .acquiredAt: "取得日時", .acquirySoftware: "取得ソフトウェア", .mediaSize: "メディアサイズ",
+      .storedDigests: "取得時のダイジェスト", .computedDigests: "今回読んだメディア", .verified: "検証",
+      .verifiedMatches: "一致: 今回読んだメディアは取得時に保存されたダイジェストと一致します",
+      .verifiedDiffers: "不一致: 今回読んだメディアは取得時に保存されたダイジェストと一致しません",
+      .verifiedUnknown: "判定できません（保存されたダイジェストがないか、メディアをハッシュしていません）",
+      .chunkChecksumErrors: "チャンクのチェックサムエラー", .firstAtOffset: "最初の位置（オフセット）",
       .batchOf: "一括トリアージ:", .reportsIn: "レポートの出力先", .verdicts: "判定", .filesHeading: "ファイル",
     ]
   }

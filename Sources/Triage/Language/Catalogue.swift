@@ -84,6 +84,13 @@ public enum Label: String, Sendable, CaseIterable {
   case algorithm, iv, properties, images, certificate, valid, emptyImage = "empty-image"
   // ipsw extract of an AEA archive
   case clusters, everyMACVerified = "every-mac-verified"
+  // evidence files (split raw, EWF)
+  case segmentFiles = "segment-files", acquisition, caseNumber = "case-number", evidenceNumber = "evidence-number"
+  case examiner, descriptionLabel = "description", notes, acquiredAt = "acquired-at"
+  case acquirySoftware = "acquiry-software", mediaSize = "media-size", storedDigests = "stored-digests"
+  case computedDigests = "computed-digests", verified, verifiedMatches = "verified-matches"
+  case verifiedDiffers = "verified-differs", verifiedUnknown = "verified-unknown"
+  case chunkChecksumErrors = "chunk-checksum-errors", firstAtOffset = "first-at-offset"
 }
 
 /// Labels a renderer uses, with the byte and percent formats of its language.

@@ -59,6 +59,8 @@ struct Batch: ParsableCommand {
   @Option(help: "Seconds one file may take before its triage is stopped and recorded as timed out.")
   var timeout: Double = 3600
 
+  @OptionGroup var progressOptions: ProgressOptions
+
   func validate() throws {
     guard Language(rawValue: lang) != nil else { throw ValidationError("--lang must be en or ja, not '\(lang)'") }
     if let minFree, MinFreeThreshold(parsing: minFree) == nil {
@@ -75,10 +77,13 @@ struct Batch: ParsableCommand {
     if let scan { childOptions.append(scan ? "--scan" : "--no-scan") }
     if let minFree { childOptions += ["--min-free", minFree] }
     let plan = try BatchPlan(evidence: folder, output: output)
-    let summary = BatchRunner(
+    var runner = BatchRunner(
       plan: plan, executable: BatchRunner.ownExecutable, childOptions: childOptions, extraFormats: also, jobs: jobs,
-      timeout: timeout
-    ).summary(toolVersion: RingoVersion.string)
+      timeout: timeout)
+    let summary = progressOptions.showing(Language(rawValue: lang) ?? .en) { progress in
+      runner.progress = progress
+      return runner.summary(toolVersion: RingoVersion.string)
+    }
     FileHandle.standardOutput.write(Data(try plan.write(summary, language: Language(rawValue: lang) ?? .en).utf8))
     if summary.missingReports > 0 {
       let files = summary.files.filter { $0.status != .skipped }.count

@@ -29,6 +29,7 @@ extension Ringo.IPSWCommand {
     @Option(help: "Most output bytes per compressed byte, past the first MiB of an entry.")
     var maxRatio: UInt64 = ReadLimits.defaultMaxRatio
     @OptionGroup var language: LanguageOption
+    @OptionGroup var progressOptions: ProgressOptions
     @OptionGroup(title: "Apple Encrypted Archives (FILE.aea: decoded to DIR/FILE without .aea)") var aea: AEAKeyOptions
     @OptionGroup var aeaSignature: AEASignatureOptions
 
@@ -44,11 +45,13 @@ extension Ringo.IPSWCommand {
         extractor.maxBytes = maxTotalBytes ?? maxEntryBytes
         extractor.signingKey = try aeaSignature.signingKey()
         let folder = try Self.prepared(output)
-        let outcome: AEAExtractor.Outcome
-        do {
-          outcome = try extractor.extract(into: folder)
-        } catch {
-          throw CommandFailure(description: error.description)
+        let outcome: AEAExtractor.Outcome = try progressOptions.showing(language.language) { progress in
+          extractor.progress = progress
+          do {
+            return try extractor.extract(into: folder)
+          } catch {
+            throw CommandFailure(description: error.description)
+          }
         }
         let w = language.words
         let comma = language.language == .ja ? "、" : ", "
@@ -67,12 +70,13 @@ extension Ringo.IPSWCommand {
         }
       }
       _ = try Self.prepared(output)
-      let extractor = SafeExtractor(
-        archive: archive,
-        options: .init(
+      let outcomes = try progressOptions.showing(language.language) { progress in
+        var options = SafeExtractor.Options(
           overwrite: overwrite, limits: ReadLimits(maxOutputBytes: maxEntryBytes, maxRatio: maxRatio),
-          maxTotalBytes: maxTotalBytes))
-      let outcomes = try extractor.extract(selected, into: output)
+          maxTotalBytes: maxTotalBytes)
+        options.progress = progress
+        return try SafeExtractor(archive: archive, options: options).extract(selected, into: output)
+      }
       var failures = 0
       for o in outcomes {
         if o.isFailure { failures += 1 }

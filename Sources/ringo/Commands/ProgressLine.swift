@@ -83,3 +83,30 @@ final class ProgressLine: @unchecked Sendable {
     return "\r\u{1B}[K" + text
   }
 }
+
+extension ProgressLine {
+  /// Runs `work` with a progress counter printed as `mode` asks (`nil` when nothing is printed: not a terminal,
+  /// `--quiet`, `--progress none`); the line is cleared (or its last JSON line printed) when `work` returns or throws.
+  static func showing<T>(_ mode: Mode, quiet: Bool, language: Language, _ work: (ByteProgress?) throws -> T) rethrows
+    -> T
+  {
+    let counter = ByteProgress()
+    let line = ProgressLine(mode: mode, quiet: quiet, language: language, progress: counter)
+    line?.begin()
+    defer { line?.end() }
+    return try work(line == nil ? nil : counter)
+  }
+}
+
+/// `--progress` and `--quiet` for the commands that read or write a lot (scan, batch, extraction).
+struct ProgressOptions: ParsableArguments {
+  @Option(help: "Progress on standard error: auto (a line, only when it is a terminal), json (one line a second), none.")
+  var progress: ProgressLine.Mode = .auto
+
+  @Flag(help: "Print no progress.")
+  var quiet = false
+
+  func showing<T>(_ language: Language, _ work: (ByteProgress?) throws -> T) rethrows -> T {
+    try ProgressLine.showing(progress, quiet: quiet, language: language, work)
+  }
+}

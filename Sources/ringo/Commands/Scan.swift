@@ -51,6 +51,8 @@ extension Ringo {
 
     @OptionGroup var language: LanguageOption
 
+    @OptionGroup var progressOptions: ProgressOptions
+
     func validate() throws {
       guard (16...(16 << 20)).contains(blockSize) else {
         throw ValidationError("--block-size must be between 16 and \(16 << 20) bytes")
@@ -83,8 +85,12 @@ extension Ringo {
       let ranges = sample.map {
         ContentScanner.sampledRanges(byteCount: media.byteCount, window: scanner.options.windowSize, every: $0)
       }
-      let result =
-        (media as? MappedImage).map { scanner.scan($0, ranges: ranges) } ?? scanner.scan(source: media, ranges: ranges)
+      let result = progressOptions.showing(language.language) { progress in
+        progress?.current = language.language.pick("scanning", "スキャン中")
+        progress?.expect(ranges?.reduce(0) { $0 + $1.count } ?? media.byteCount)
+        return (media as? MappedImage).map { scanner.scan($0, ranges: ranges, progress: progress) }
+          ?? scanner.scan(source: media, ranges: ranges, progress: progress)
+      }
       let seconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
       let report = ScanReport(
         result, path: image, seconds: seconds, barWidth: width, toolVersion: RingoVersion.string,
@@ -92,7 +98,7 @@ extension Ringo {
       try OutputPolicy.write(try report.rendered(as: format, in: language.language), to: nil)
       if let svg {
         let text = EntropyGraph.svg(result.strip, title: "Entropy of \((image as NSString).lastPathComponent)")
-        try text.write(toFile: svg, atomically: false, encoding: .utf8)
+        try OutputFiles.write(Array(text.utf8), to: svg)
         FileHandle.standardError.write(Data("SVG entropy graph written to \(svg)\n".utf8))
       }
     }
