@@ -47,7 +47,7 @@ extension Ringo.IPSWCommand {
         let folder = try Self.prepared(output)
         let outcome: AEAExtractor.Outcome = try progressOptions.showing(language.language) { progress in
           extractor.progress = progress
-          do {
+          do throws(AEAExtractor.Failure) {
             return try extractor.extract(into: folder)
           } catch {
             throw CommandFailure(description: error.description)
