@@ -35,9 +35,12 @@ public final class SparseBundle: Sendable {
   ///   name that is not a band index inside the disk, a file longer than a band).
   public init(path: String) throws(ParseError) {
     let plistPath = path + "/Info.plist"
-    guard let data = FileManager.default.contents(atPath: plistPath), data.count <= 1 << 20,
-      let plist = try? PropertyListSerialization.propertyList(from: data, format: nil) as? [String: Any]
-    else {
+    guard let data = FileManager.default.contents(atPath: plistPath), data.count <= 1 << 20 else {
+      throw ParseError(.invalid("not a readable property list"), in: "sparsebundle_info_plist", at: nil)
+    }
+    // Foundation recurses per nesting level and crashes on some hostile binary lists: both refused before it parses.
+    try PropertyListNesting.check([UInt8](data), structure: "sparsebundle_info_plist")
+    guard let plist = try? PropertyListSerialization.propertyList(from: data, format: nil) as? [String: Any] else {
       throw ParseError(.invalid("not a readable property list"), in: "sparsebundle_info_plist", at: nil)
     }
     guard (plist["diskimage-bundle-type"] as? String) == "com.apple.diskimage.sparsebundle" else {

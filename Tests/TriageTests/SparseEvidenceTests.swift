@@ -119,4 +119,31 @@ import TestSupport
     #expect(report.errors.first?.message.contains("bands/ff") == true, "\(report.errors)")
     #expect(report.verdict.verdictClass == .damaged)
   }
+
+  /// Found reading the code for the `sparsebundle` fuzz harness (Tests/FuzzReproducers/sparsebundle): `Info.plist` went to
+  /// Foundation unchecked, so a binary plist holding a set (the `plist` harness's earlier finding) killed `ringo
+  /// triage` with a segfault, and a deeply nested one could exhaust a small stack. It is now checked like every other
+  /// property list Ringo reads: a located error naming `Info.plist`, a damaged verdict, a report.
+  @Test func aHostileInfoPlistIsALocatedErrorNotACrash() throws {
+    let reproducers = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+      .appendingPathComponent("FuzzReproducers")
+    // The harness's input: u16 length of Info.plist, Info.plist, then band files (none here).
+    let input = [UInt8](try Data(contentsOf: reproducers.appendingPathComponent("sparsebundle/binary-info-plist-with-set")))
+    let setPlist = Array(input[2..<(2 + (Int(input[0]) | Int(input[1]) << 8))])
+    let deepPlist = Array(("<?xml version=\"1.0\"?><plist version=\"1.0\">" + String(repeating: "<dict><key>k</key>", count: 600)
+      + String(repeating: "</dict>", count: 600) + "</plist>").utf8)
+    for (label, plist, code) in [("set", setPlist, "invalid"), ("nesting", deepPlist, "limit-exceeded")] {
+      let disk = [UInt8](repeating: 0, count: 8192)
+      let bundle = try Self.sparseBundle(disk + [1], bandSize: 4096)
+      try Data(plist).write(to: URL(fileURLWithPath: bundle + "/Info.plist"))
+      let opened = try OpenedEvidence.open(path: bundle)
+      #expect(opened.media == nil, "\(label)")
+      let problem = try #require(opened.problems.first, "\(label)")
+      #expect(problem.structure == "sparsebundle_info_plist" && problem.offset != nil && problem.code == code,
+              "\(label): \(problem)")
+      let report = try triage(bundle)
+      #expect(report.verdict.verdictClass == .damaged, "\(label)")
+      #expect(try SchemaCheck.validate(report))
+    }
+  }
 }
