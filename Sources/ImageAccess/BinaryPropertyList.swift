@@ -66,12 +66,13 @@ public enum BinaryPropertyList {
     _ r: ByteReader, offsets: [Int], top: Int, refSize: Int, end: Int, base: Int, structure: String
   ) throws(ParseError) {
     let limit = PropertyListNesting.maximumDepth
-    /// The references an object holds: none for a scalar, `count` for an array, `2 × count` for a dictionary.
-    func references(_ object: Int) throws(ParseError) -> (start: Int, count: Int) {
+    /// Where a container's references start and how many: `count` for an array, `2 × count` for a dictionary; `nil`
+    /// for a scalar.
+    func references(_ object: Int) throws(ParseError) -> (start: Int, count: Int)? {
       let at = offsets[object]
       let marker = try r.u8(at)
       let kind = marker >> 4
-      guard kind == 0xA || kind == 0xD else { return (at, 0) }
+      guard kind == 0xA || kind == 0xD else { return nil }
       var count = Int(marker & 0xF)
       var start = at + 1
       if count == 0xF {  // the count follows as an integer object: 0x1n, then 2^n big-endian bytes
@@ -112,7 +113,7 @@ public enum BinaryPropertyList {
     var state = [UInt8](repeating: 0, count: offsets.count)
     var checkedDepth = [Int](repeating: 0, count: offsets.count)
     var path: [(object: Int, start: Int, count: Int, next: Int)] = []
-    let first = try references(top)
+    guard let first = try references(top) else { return }
     path.append((top, first.start, first.count, 0))
     state[top] = 1
     checkedDepth[top] = 1
@@ -130,12 +131,11 @@ public enum BinaryPropertyList {
           at: base + offsets[child])
       }
       guard state[child] == 0 || depth > checkedDepth[child] else { continue }
-      let refs = try references(child)
-      guard refs.count > 0 else {
-        state[child] = 2
+      guard let refs = try references(child) else {
+        state[child] = 2  // a scalar
         continue
       }
-      guard depth <= limit else {
+      guard depth <= limit else {  // a container, empty or not, one level of Foundation's recursion
         throw ParseError(.limitExceeded(what: "property list nesting", limit: limit), in: structure,
           at: base + offsets[child])
       }

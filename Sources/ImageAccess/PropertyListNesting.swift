@@ -56,11 +56,13 @@ public enum PropertyListNesting {
     var i = 0
     while i < bytes.count {  // i grows on every pass
       switch bytes[i] {
-      case UInt8(ascii: "("), UInt8(ascii: "{") where openStep:
-        brackets += 1
-        guard brackets <= limit else { throw refuse(i) }
-      case UInt8(ascii: ")"), UInt8(ascii: "}") where openStep:
-        brackets -= 1
+      case UInt8(ascii: "("), UInt8(ascii: "{"):
+        if openStep {
+          brackets += 1
+          guard brackets <= limit else { throw refuse(i) }
+        }
+      case UInt8(ascii: ")"), UInt8(ascii: "}"):
+        if openStep { brackets -= 1 }
       case UInt8(ascii: "<"):
         let closing = i + 1 < bytes.count && bytes[i + 1] == UInt8(ascii: "/")
         let name = closing ? i + 2 : i + 1

@@ -58,7 +58,7 @@ struct PropertyListNestingTests {
   static let limit = PropertyListNesting.maximumDepth
 
   /// Every place Ringo hands a property list to Foundation, with the absolute offset its errors are based on.
-  static let parsers: [(name: String, base: Int, parse: ([UInt8]) throws -> Void)] = [
+  static let parsers: [(name: String, base: Int, parse: @Sendable ([UInt8]) throws -> Void)] = [
     ("BuildManifest", 0, { _ = try BuildManifest(parsing: $0) }),
     ("RestorePlist", 0, { _ = try RestorePlist(parsing: $0) }),
     ("ResourceFork", 100, { _ = try ResourceFork(parsingXML: $0, at: 100) }),
