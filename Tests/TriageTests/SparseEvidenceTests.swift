@@ -146,4 +146,25 @@ import TestSupport
       #expect(try SchemaCheck.validate(report))
     }
   }
+
+  /// Found by the `sparsebundle` harness in the fourth campaign (Tests/FuzzReproducers/sparsebundle/empty-info-plist):
+  /// an empty `Info.plist` was read with FileManager.contents(atPath:), which leaks 4 KiB per empty file on Linux, and
+  /// an Info.plist of any size was read whole before its size was checked. Both are refused by size, unread.
+  @Test func anEmptyOrHugeInfoPlistIsRefusedUnread() throws {
+    let reproducer = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+      .appendingPathComponent("FuzzReproducers/sparsebundle/empty-info-plist")
+    let input = [UInt8](try Data(contentsOf: reproducer))
+    #expect(input[0] == 0 && input[1] == 0)  // the harness's u16 Info.plist length: empty
+    for size in [0, (1 << 20) + 1] {
+      let bundle = try Self.sparseBundle([UInt8](repeating: 0, count: 4096) + [1], bandSize: 4096)
+      let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: bundle + "/Info.plist"))
+      try handle.truncate(atOffset: UInt64(size))  // a sparse file: nothing of it is read
+      try handle.close()
+      let opened = try OpenedEvidence.open(path: bundle)
+      let problem = try #require(opened.problems.first)
+      #expect(problem.code == "value-out-of-range" && problem.offset == 0 && problem.structure == "sparsebundle_info_plist",
+              "\(size): \(problem)")
+      #expect(try triage(bundle).verdict.verdictClass == .damaged)
+    }
+  }
 }
