@@ -22,14 +22,10 @@ public struct ResourceFork: Sendable, Equatable {
   /// Other resource types present (`plst`, `nsiz`, `cSum`, `size`, …), by name.
   public var otherResourceTypes: [String]
 
-  /// Deepest `<array>`/`<dict>` nesting accepted. Real resource forks nest 4 deep; the check runs before
-  /// Foundation's recursive parser sees the bytes, so a hostile plist cannot exhaust the stack.
-  public static let maximumNesting = 32
-
   /// Parses the XML bytes; `offset` is where they sit in the file (for errors).
   public init(parsingXML bytes: [UInt8], at offset: Int) throws(ParseError) {
-    try Self.checkNesting(bytes, at: offset)
-    try BinaryPropertyList.check(bytes, base: offset, structure: "resource fork plist")  // Foundation crashes on some
+    // Foundation recurses per nesting level and crashes on some hostile binary lists: both refused before it parses.
+    try PropertyListNesting.check(bytes, base: offset, structure: "resource fork plist")
     let object: Any
     do {
       object = try PropertyListSerialization.propertyList(from: Data(bytes), options: [], format: nil)
@@ -56,38 +52,5 @@ public struct ResourceFork: Sendable, Equatable {
     }
     self.blkx = blkx
     otherResourceTypes = fork.keys.filter { $0 != "blkx" }.sorted()
-  }
-
-  /// Scans element tags and throws when `<array>`/`<dict>` nest deeper than ``maximumNesting``.
-  static func checkNesting(_ bytes: [UInt8], at offset: Int) throws(ParseError) {
-    var depth = 0
-    var i = 0
-    let array = Array("array".utf8), dict = Array("dict".utf8)
-    func matches(_ word: [UInt8], at start: Int) -> Bool {
-      start + word.count <= bytes.count && bytes[start..<(start + word.count)].elementsEqual(word)
-    }
-    while i < bytes.count {  // bounded: i grows every pass
-      if bytes[i] == UInt8(ascii: "<") {
-        let closing = i + 1 < bytes.count && bytes[i + 1] == UInt8(ascii: "/")
-        let nameStart = closing ? i + 2 : i + 1
-        if matches(array, at: nameStart) || matches(dict, at: nameStart) {
-          // A self-closing tag (<array/>) does not nest.
-          var end = nameStart
-          while end < bytes.count, bytes[end] != UInt8(ascii: ">") { end += 1 }
-          let selfClosing = end > 0 && end < bytes.count && bytes[end - 1] == UInt8(ascii: "/")
-          if closing {
-            depth -= 1
-          } else if !selfClosing {
-            depth += 1
-            guard depth <= maximumNesting else {
-              throw ParseError(.limitExceeded(what: "plist nesting", limit: maximumNesting), in: "resource fork plist", at: offset + i)
-            }
-          }
-          i = end
-          continue
-        }
-      }
-      i += 1
-    }
   }
 }

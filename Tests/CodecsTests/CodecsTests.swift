@@ -116,6 +116,21 @@ func sha256(_ bytes: [UInt8]) throws -> String { try EvidenceHash.sha256(of: Mem
     #expect(try Codec.lzma.decompress(Compressors.lzmaAlone(plain), limit: 1 << 21) == plain)
   }
 
+  /// An LZMA1 header may state any dictionary size; liblzma allocates all of it before decoding. The decoder lowers
+  /// it to the output cap (a match never reaches past the output), so a stream stating 4 GiB decodes in a few MiB
+  /// instead of being refused (past liblzma's 256 MiB memory limit) or costing 256 MiB (just under it).
+  @Test func lzmaDictionaryClaimsAreCappedToTheOutput() throws {
+    var random = SeededRandom(seed: 41)
+    let plain = random.compressibleBytes(300_000)
+    for stated: UInt32 in [0xFFFF_FFFF, 255 << 20, 1 << 26] {
+      var packed = Compressors.lzmaAlone(plain)
+      for i in 0..<4 { packed[1 + i] = UInt8(truncatingIfNeeded: stated >> (8 * UInt32(i))) }
+      #expect(try Codec.lzma.decompress(packed, limit: 1 << 21) == plain, "stated \(stated)")
+      #expect(try Codec.lzma.decompress(packed, expectedSize: plain.count, limit: 1 << 21) == plain, "stated \(stated)")
+      #expect(throws: CodecError.self) { try Codec.lzma.decompress(packed, expectedSize: plain.count - 1, limit: 1 << 21) }
+    }
+  }
+
   @Test func bombsStopAtTheLimit() throws {
     let plain = [UInt8](repeating: 0, count: 8 << 20)
     for (codec, packed) in [

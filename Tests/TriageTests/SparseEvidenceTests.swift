@@ -119,4 +119,52 @@ import TestSupport
     #expect(report.errors.first?.message.contains("bands/ff") == true, "\(report.errors)")
     #expect(report.verdict.verdictClass == .damaged)
   }
+
+  /// Found reading the code for the `sparsebundle` fuzz harness (Tests/FuzzReproducers/sparsebundle): `Info.plist` went to
+  /// Foundation unchecked, so a binary plist holding a set (the `plist` harness's earlier finding) killed `ringo
+  /// triage` with a segfault, and a deeply nested one could exhaust a small stack. It is now checked like every other
+  /// property list Ringo reads: a located error naming `Info.plist`, a damaged verdict, a report.
+  @Test func aHostileInfoPlistIsALocatedErrorNotACrash() throws {
+    let reproducers = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+      .appendingPathComponent("FuzzReproducers")
+    // The harness's input: u16 length of Info.plist, Info.plist, then band files (none here).
+    let input = [UInt8](try Data(contentsOf: reproducers.appendingPathComponent("sparsebundle/binary-info-plist-with-set")))
+    let setPlist = Array(input[2..<(2 + (Int(input[0]) | Int(input[1]) << 8))])
+    let deepPlist = Array(("<?xml version=\"1.0\"?><plist version=\"1.0\">" + String(repeating: "<dict><key>k</key>", count: 600)
+      + String(repeating: "</dict>", count: 600) + "</plist>").utf8)
+    for (label, plist, code) in [("set", setPlist, "invalid"), ("nesting", deepPlist, "limit-exceeded")] {
+      let disk = [UInt8](repeating: 0, count: 8192)
+      let bundle = try Self.sparseBundle(disk + [1], bandSize: 4096)
+      try Data(plist).write(to: URL(fileURLWithPath: bundle + "/Info.plist"))
+      let opened = try OpenedEvidence.open(path: bundle)
+      #expect(opened.media == nil, "\(label)")
+      let problem = try #require(opened.problems.first, "\(label)")
+      #expect(problem.structure == "sparsebundle_info_plist" && problem.offset != nil && problem.code == code,
+              "\(label): \(problem)")
+      let report = try triage(bundle)
+      #expect(report.verdict.verdictClass == .damaged, "\(label)")
+      #expect(try SchemaCheck.validate(report))
+    }
+  }
+
+  /// Found by the `sparsebundle` harness in the fourth campaign (Tests/FuzzReproducers/sparsebundle/empty-info-plist):
+  /// an empty `Info.plist` was read with FileManager.contents(atPath:), which leaks 4 KiB per empty file on Linux, and
+  /// an Info.plist of any size was read whole before its size was checked. Both are refused by size, unread.
+  @Test func anEmptyOrHugeInfoPlistIsRefusedUnread() throws {
+    let reproducer = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+      .appendingPathComponent("FuzzReproducers/sparsebundle/empty-info-plist")
+    let input = [UInt8](try Data(contentsOf: reproducer))
+    #expect(input[0] == 0 && input[1] == 0)  // the harness's u16 Info.plist length: empty
+    for size in [0, (1 << 20) + 1] {
+      let bundle = try Self.sparseBundle([UInt8](repeating: 0, count: 4096) + [1], bandSize: 4096)
+      let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: bundle + "/Info.plist"))
+      try handle.truncate(atOffset: UInt64(size))  // a sparse file: nothing of it is read
+      try handle.close()
+      let opened = try OpenedEvidence.open(path: bundle)
+      let problem = try #require(opened.problems.first)
+      #expect(problem.code == "value-out-of-range" && problem.offset == 0 && problem.structure == "sparsebundle_info_plist",
+              "\(size): \(problem)")
+      #expect(try triage(bundle).verdict.verdictClass == .damaged)
+    }
+  }
 }

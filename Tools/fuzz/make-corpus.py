@@ -3,10 +3,11 @@
 
 Sources: the shared fixtures ($RINGO_SHARED/fixtures: DMGs, IMG4 files, an AEA file), the committed Samples and codec
 vectors, and the real dissect.apfs images (~/.cache/ringo, fetched by Tools/setup-test-deps.sh), cut to single
-blocks or short prefixes; the rest is made here with Python's zlib, bz2, lzma, zipfile and plistlib. Seeds are kept
+blocks or short prefixes; the rest is made here with Python's zlib, bz2, lzma, zipfile and plistlib, E01 segments
+with ewfacquire (Debian ewf-tools) and AEA archives with python-aea (PyPI), both installed by the setup script. Seeds are kept
 small: a block (4 KiB) for object and node harnesses, a short prefix for the container and pipeline harnesses.
 """
-import bz2, io, lzma, os, plistlib, struct, sys, zipfile, zlib, binascii
+import bz2, io, lzma, os, plistlib, struct, subprocess, sys, tempfile, zipfile, zlib, binascii
 
 here = os.path.dirname(os.path.abspath(__file__))
 root = os.path.dirname(os.path.dirname(here))
@@ -185,4 +186,76 @@ put("ipsw", "manifest-restore-kernel", zip_bytes([
     ("BuildManifest.plist", plistlib.dumps(manifest), zipfile.ZIP_DEFLATED),
     ("Restore.plist", plistlib.dumps(restore), zipfile.ZIP_DEFLATED),
     ("kernelcache.release.iphone14", kernel, zipfile.ZIP_DEFLATED)]))
+
+# E01: tiny disks acquired by the real ewfacquire (one segment each; the harness writes its input as image.E01).
+def e01(raw, compression):
+    with tempfile.TemporaryDirectory() as tmp:
+        src = os.path.join(tmp, "disk.raw")
+        with open(src, "wb") as f:
+            f.write(raw)
+        subprocess.run(["ewfacquire", "-u", "-q", "-t", os.path.join(tmp, "out"), "-C", "CASE-1", "-e", "Examiner",
+                        "-E", "EV-1", "-D", "fuzz seed", "-N", "notes", "-d", "sha1", "-c", compression, "-b", "64",
+                        src], check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        return read(os.path.join(tmp, "out.E01"))
+
+
+put("ewf", "gpt-deflate", e01(gpt_disk(), "deflate:fast"))
+put("ewf", "apfs-prefix-none", e01(images["case_insensitive"][:16 * B], "none"))
+
+# Split raw: the harness's layout (pieces, naming, u16 lengths of all pieces but the last, then the disk).
+disk = gpt_disk()
+put("split-raw", "gpt-3-pieces", bytes([1, 0]) + struct.pack("<HH", 10000, 12000) + disk)
+put("split-raw", "apfs-2-lettered", bytes([0, 2]) + struct.pack("<H", 3 * B + 100) + images["case_insensitive"][:8 * B])
+
+
+# .sparseimage: 4096-byte big-endian header (sprs, sectors per band at 8, media sectors at 16, band map at 64),
+# bands after it; here 4 KiB bands, media band 3 stored first, band 1 second, bands 2 and 4 holes.
+def sparseimage(bands, stored, sectors_per_band=8):
+    header = bytearray(4096)
+    header[0:4] = b"sprs"
+    struct.pack_into(">I", header, 8, sectors_per_band)
+    struct.pack_into(">I", header, 16, bands * sectors_per_band)
+    for i, number in enumerate(stored):
+        struct.pack_into(">I", header, 64 + 4 * i, number)
+    return bytes(header) + b"".join(bytes([n]) * (sectors_per_band * 512) for n in stored)
+
+
+put("sparseimage", "four-bands-two-stored", sparseimage(4, [3, 1]))
+put("sparseimage", "gpt-in-bands", sparseimage(8, [1, 2, 3, 4, 5, 6, 7, 8])[:4096] + disk)
+
+
+# .sparsebundle: the harness's layout (u16 Info.plist length, Info.plist, then per band file: u8 index, u16 length,
+# bytes).
+def bundle(info, bands):
+    out = struct.pack("<H", len(info)) + info
+    for index, data in bands:
+        out += bytes([index]) + struct.pack("<H", len(data)) + data
+    return out
+
+
+def bundle_info(band, size, fmt=plistlib.FMT_XML):
+    return plistlib.dumps({"CFBundleInfoDictionaryVersion": "6.0", "band-size": band,
+                           "diskimage-bundle-type": "com.apple.diskimage.sparsebundle", "size": size}, fmt=fmt)
+
+
+put("sparsebundle", "gpt-four-bands", bundle(bundle_info(8192, len(disk)), [(i, disk[i * 8192:(i + 1) * 8192])
+                                                                             for i in (0, 1, 3)]))
+put("sparsebundle", "binary-plist-short-band", bundle(bundle_info(4096, 5 * 4096, plistlib.FMT_BINARY),
+                                                      [(0, b"\x11" * 4096), (4, b"\x22" * 100)]))
+
+# AEA: python-aea archives, profile 1 with the harness's fixed key (bytes 0..31), the smallest segments (16 KiB) and
+# clusters (32 segments) python-aea allows, one of them 33 segments of compressible bytes (two clusters); plus the shared profile-0 fixture whole (its key is in the file).
+import aea as pyaea
+key = bytes(range(32))
+for name, plain, options in [
+        ("p1-two-clusters", (text * 70)[:33 * 0x4000 + 100], dict(compression_algorithm="e", checksum_algorithm=2)),
+        ("p1-lzfse-sha256", text * 5, dict(compression_algorithm="e", checksum_algorithm=2)),
+        ("p1-zlib-murmur", text + bytes(range(256)) * 8, dict(compression_algorithm="z", checksum_algorithm=1)),
+        ("p1-raw-none", bytes(range(256)) * 20, dict(compression_algorithm="-", checksum_algorithm=0)),
+        ("p1-lzma-authdata", text, dict(compression_algorithm="x", checksum_algorithm=2,
+                                        auth_data=b"\x10\x00\x00\x00name\x00ringo-fuzz"))]:
+    encoded = pyaea.encode(plain, symmetric_key=key, segment_size=0x4000, segments_per_cluster=32, **options)
+    assert pyaea.decode(encoded, symmetric_key=key) == plain
+    put("aea-archive", name, encoded)
+put("aea-archive", "shortcut-profile0", aea)
 print("seeds written under", os.path.join(here, "corpus"))

@@ -8,7 +8,8 @@ func propertyListDictionary(_ bytes: [UInt8], structure: String) throws -> [Stri
   guard bytes.count <= 64 << 20 else {
     throw ParseError(.limitExceeded(what: "\(structure) is \(bytes.count) bytes", limit: 64 << 20), in: structure, at: 0)
   }
-  try BinaryPropertyList.check(bytes, structure: structure)  // Foundation crashes on some hostile binary plists
+  // Foundation recurses per nesting level and crashes on some hostile binary lists: both refused before it parses.
+  try PropertyListNesting.check(bytes, structure: structure)
   let root: Any
   do {
     root = try PropertyListSerialization.propertyList(from: Data(bytes), options: [], format: nil)

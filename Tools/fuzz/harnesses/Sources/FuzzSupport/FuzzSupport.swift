@@ -3,6 +3,10 @@ import APFSFormat
 import Codecs
 import ImageAccess
 
+#if canImport(Glibc)
+  import Glibc
+#endif
+
 /// The running harness's body (one per process; set once by ``runFuzzer(_:_:_:)`` before libFuzzer starts).
 nonisolated(unsafe) private var harness: ([UInt8]) -> Void = { _ in }
 
@@ -91,4 +95,62 @@ public func fuzzCodec(_ codec: Codec, _ input: [UInt8], shorterMayPass: Bool = f
   if !shorterMayPass, !out.isEmpty, (try? codec.decompress(input, expectedSize: out.count - 1, limit: 4 << 20)) != nil {
     fatalError("\(codec): a stream of \(out.count) bytes was accepted as \(out.count - 1)")
   }
+}
+
+/// A scratch folder made once per process (libFuzzer's -jobs/-fork run several) under `$FUZZ_SCRATCH`, else `$TMPDIR`,
+/// else /tmp, for the harnesses whose parser takes file names (libewf, split raw sets, sparse bundles, the whole
+/// triage). Removed when the process exits normally.
+public let scratchFolder: String = {
+  let base = (getenv("FUZZ_SCRATCH") ?? getenv("TMPDIR")).map { String(cString: $0) } ?? "/tmp"
+  var template = Array("\(base)/ringo-fuzz-XXXXXX".utf8CString)
+  guard let made = mkdtemp(&template) else { fatalError("cannot make a scratch folder under \(base)") }
+  let path = String(cString: made)
+  scratchToRemove = path
+  atexit { if let path = scratchToRemove { removeTree(path) } }
+  return path
+}()
+
+nonisolated(unsafe) private var scratchToRemove: String? = nil
+
+/// Removes `path` and, for a folder, everything under it (the scratch folder holds plain files and folders only).
+public func removeTree(_ path: String) {
+  if let dir = opendir(path) {
+    while let entry = readdir(dir) {
+      let name = withUnsafeBytes(of: entry.pointee.d_name) { String(cString: $0.bindMemory(to: CChar.self).baseAddress!) }
+      if name != ".", name != ".." { removeTree(path + "/" + name) }
+    }
+    closedir(dir)
+    rmdir(path)
+  } else {
+    unlink(path)
+  }
+}
+
+/// Writes `bytes` to `path` (created or truncated); a write that fails is a harness error, not a finding to hide.
+public func writeScratchFile(_ path: String, _ bytes: some Collection<UInt8>) {
+  let fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o600)
+  guard fd >= 0 else { fatalError("cannot write \(path)") }
+  defer { close(fd) }
+  let copy = Array(bytes)
+  var written = 0
+  copy.withUnsafeBytes { buffer in
+    while written < buffer.count {
+      let n = write(fd, buffer.baseAddress! + written, buffer.count - written)
+      guard n > 0 else { fatalError("cannot write \(path)") }
+      written += n
+    }
+  }
+}
+
+/// Reads `source` in pieces of odd sizes that straddle every `boundary` (segment or band edges), at most `limit`
+/// bytes in all: the cross-boundary assembly paths run, not only the zero-copy ones.
+public func drainAcross(_ source: any ByteSource, boundaries: [Int], limit: Int = 8 << 20) {
+  for edge in boundaries where edge > 0 && edge < source.byteCount {
+    for (before, after) in [(1, 1), (7, 4096), (4097, 3)] {
+      let lower = max(0, edge - before)
+      let upper = min(source.byteCount, edge + after)
+      _ = try? source.withBytes(lower..<upper) { $0.count }
+    }
+  }
+  drain(source, limit: limit, piece: 65_537)
 }
