@@ -59,6 +59,8 @@ public final class EWFImage: ByteSource, @unchecked Sendable {
   private let handle: UnsafeMutablePointer<libewf_handle_t>
   /// Checksum failures met by the extra decoding handles of whole-media passes (``makeReader(_:)``).
   private let extraChecksumErrors = Mutex<Set<ChecksumError>>([])
+  /// The reads libewf failed (see ``failedReadBudget``).
+  private let failedReads: Mutex<FailedReads>
   private let cache: ChunkCache
   private let cacheOwner: ChunkCache.Owner
 
@@ -66,7 +68,10 @@ public final class EWFImage: ByteSource, @unchecked Sendable {
   ///
   /// - Throws: ``ParseError`` naming the file: a missing segment (a gap in the numbering), an EWF2 (Ex01) or logical
   ///   (L01) file this libewf cannot read as media, or libewf's own message when the set does not open.
-  public init(firstSegment path: String, cache: ChunkCache = .shared) throws(ParseError) {
+  /// - Parameter failedReadBytes: the most chunk-buffer bytes libewf may leak on failed reads (``failedReadBudget``).
+  public init(firstSegment path: String, cache: ChunkCache = .shared, failedReadBytes: Int = 16 << 20)
+    throws(ParseError)
+  {
     if let signature = Self.signature(path), signature != .ewf1 {
       throw ParseError(.invalid("\(signature.rawValue) files are not supported: libewf 20140813 reads EWF1 (E01) "
                                 + "media only"), in: "ewf_segment \(Self.baseName(path))", at: 0)
@@ -133,6 +138,7 @@ public final class EWFImage: ByteSource, @unchecked Sendable {
     self.metadata = Self.readMetadata(opened)
     self.cache = cache
     self.cacheOwner = cache.makeOwner()
+    self.failedReads = Mutex(FailedReads(budget: Self.failedReadBudget(chunkSize: chunk, bytes: failedReadBytes)))
   }
 
   deinit { Self.close(handle) }
@@ -188,17 +194,74 @@ public final class EWFImage: ByteSource, @unchecked Sendable {
                     at offset: Int) throws(ParseError)
   {
     guard let base = buffer.baseAddress, buffer.count > 0 else { return }
+    let last = segmentFiles.last.map { " after segment \($0.name)" } ?? ""
+    if let known = failedReads.withLock({ $0.refusal(offset..<(offset + buffer.count), chunkSize: chunkSize) }) {
+      throw ParseError(
+        .invalid("media bytes cannot be read (a segment file missing or truncated\(last)?): \(known.reason)"),
+        in: "ewf_media", at: known.offset)
+    }
     var error: UnsafeMutablePointer<libewf_error_t>? = nil
     var done = 0
     while done < buffer.count {
       let got = libewf_handle_read_random(handle, base + done, buffer.count - done, off64_t(offset + done), &error)
       guard got > 0 else {
         let message = got < 0 ? Self.take(&error) : "no data"
-        let last = segmentFiles.last.map { " after segment \($0.name)" } ?? ""
+        failedReads.withLock { $0.record(offset + done, chunkSize: chunkSize, message: message) }
         throw ParseError(.invalid("media bytes cannot be read (a segment file missing or truncated\(last)?): \(message)"),
                          in: "ewf_media", at: offset + done)
       }
       done += got
+    }
+  }
+
+  /// How many failed reads may reach libewf. libewf 20140813 (Debian's libewf2) does not free the chunk buffer of a
+  /// read that fails (FUZZING.md, finding 7), so an unbounded number of failing reads (a content scan or hash over the
+  /// media of a truncated set) would leak without bound. A chunk that failed once is never asked for again, and after
+  /// this many failures (`bytes` of chunk buffers, 16 MiB by default; at least one) no read at or past the first
+  /// failed offset reaches libewf: it fails at once, located at that offset.
+  static func failedReadBudget(chunkSize: Int, bytes: Int) -> Int { max(1, bytes / max(1, chunkSize)) }
+
+  /// How many failed reads may still reach libewf, in all (``failedReadBudget``).
+  public var failedReadLimit: Int { failedReads.withLock { $0.budget } }
+
+  /// The number of reads libewf has failed for this image (for tests of the bound above).
+  public var libewfReadFailures: Int { failedReads.withLock { $0.count } }
+
+  /// The failed reads of one image: the chunks they failed in, and the lowest failed offset.
+  struct FailedReads {
+    let budget: Int
+    var count = 0
+    var chunks: Set<Int> = []
+    var lowest: Int? = nil
+    var message = ""
+    var exhausted = false
+
+    mutating func record(_ offset: Int, chunkSize: Int, message: String) {
+      count += 1
+      if chunks.count < budget { chunks.insert(offset / chunkSize) }
+      if lowest.map({ offset < $0 }) ?? true {
+        lowest = offset
+        self.message = message
+      }
+      if count >= budget { exhausted = true }
+    }
+
+    /// The offset and reason to refuse `range` with, without asking libewf, or `nil` to ask it.
+    func refusal(_ range: Range<Int>, chunkSize: Int) -> (offset: Int, reason: String)? {
+      guard let lowest, !range.isEmpty else { return nil }
+      if exhausted && range.upperBound > lowest {
+        return (max(range.lowerBound, lowest), "\(message) (reads past the first unreadable offset are not retried)")
+      }
+      let first = range.lowerBound / chunkSize
+      let last = (range.upperBound - 1) / chunkSize
+      guard last - first < chunks.count else {
+        for chunk in first...last where chunks.contains(chunk) { return (max(range.lowerBound, chunk * chunkSize), message) }
+        return nil
+      }
+      for chunk in chunks.sorted() where chunk >= first && chunk <= last {
+        return (max(range.lowerBound, chunk * chunkSize), message)
+      }
+      return nil
     }
   }
 

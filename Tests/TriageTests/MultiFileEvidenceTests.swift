@@ -114,6 +114,40 @@ import TestSupport
     #expect(try SchemaCheck.validate(report))
   }
 
+  /// libewf leaks the chunk buffer of every read it fails (FUZZING.md, finding 7; found by the `ewf` harness,
+  /// Tests/FuzzReproducers/ewf/failed-read-leaks-chunk-buffer): a reader that keeps reading such a set must not reach
+  /// libewf once per unreadable chunk. With a budget of one failed read, every chunk of the reproducer's media is asked
+  /// for twice: the failures are located at or past the first one, and libewf saw exactly one of them.
+  @Test func failedReadsReachLibewfABoundedNumberOfTimes() throws {
+    let reproducer = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+      .appendingPathComponent("FuzzReproducers/ewf/failed-read-leaks-chunk-buffer")
+    // libewf finds segments by name: the input is the single segment image.E01, as the harness writes it.
+    let segment = try Scratch.file([UInt8](try Data(contentsOf: reproducer)), name: "image.E01")
+    let probe = try EWFImage(firstSegment: segment, cache: ChunkCache(capacityBytes: 0))
+    let image = try EWFImage(
+      firstSegment: segment, cache: ChunkCache(capacityBytes: 0), failedReadBytes: probe.chunkSize)
+    #expect(image.failedReadLimit == 1)
+    var buffer = [UInt8](repeating: 0, count: image.chunkSize)
+    var firstFailure: Int? = nil
+    var failures = 0
+    for _ in 0..<2 {
+      var offset = 0
+      while offset < image.byteCount {
+        let count = min(image.chunkSize, image.byteCount - offset)
+        do {
+          try buffer.withUnsafeMutableBytes { try image.read(into: UnsafeMutableRawBufferPointer(rebasing: $0[0..<count]), at: offset) }
+        } catch {
+          failures += 1
+          let at = try #require((error as? ParseError)?.offset, "\(error)")
+          if let firstFailure { #expect(at >= firstFailure) } else { firstFailure = at }
+        }
+        offset += count
+      }
+    }
+    #expect(failures >= 2, "the reproducer's media must fail to read (failed \(failures) times)")
+    #expect(image.libewfReadFailures == 1, "libewf saw \(image.libewfReadFailures) of \(failures) failing reads")
+  }
+
   @Test func aSplitRawSetReadsLikeTheRawImage() throws {
     let raw = try RealImages.dissect(Self.raw)
     let folder = try Self.folder()
