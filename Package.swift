@@ -127,7 +127,7 @@ let package = Package(
     .executableTarget(name: "ringo-xts-bench", dependencies: ["APFSFormat"], path: "Tools/xts-bench", exclude: ["run.sh", "peer.c"]),
     .executableTarget(
       name: "ringo-evidence-bench", dependencies: ["Evidence", "ImageAccess", "TestSupport"], path: "Tools/evidence-bench",
-      exclude: ["hash-scan.sh", "make-sparseimage.py"]),
+      exclude: ["hash-scan.sh", "make-inputs.sh", "make-sparseimage.py"]),
     .executableTarget(
       name: "ringo-dmg-bench",
       dependencies: ["ImageAccess", "Codecs", "DiskImage", "DiskImageTestSupport", "TestSupport"],

@@ -353,7 +353,8 @@ public final class EWFImage: ByteSource, @unchecked Sendable {
   /// decoded once, and the shared cache is left to random readers).
   ///
   /// `threads` threads decode distinct windows, each through its own libewf handle (``makeReader(_:)``), while MD5
-  /// and SHA-1 digest them in order on two more; memory is a ring of `max(6, threads + 3)` windows.
+  /// and SHA-1 digest them in order on two more; memory is a ring of `max(6, threads + 3)` windows. When those
+  /// threads cannot be created, the media is read and digested on the calling thread instead (same digests).
   ///
   /// - Throws: ``ParseError`` at the first offset that cannot be read.
   public func mediaDigests(bufferSize: Int = 4 << 20, threads: Int = EWFImage.decodeThreads,
@@ -364,8 +365,12 @@ public final class EWFImage: ByteSource, @unchecked Sendable {
                           slots: max(6, threads + 3))
     let md5 = StreamDigest(.md5)
     let sha1 = StreamDigest(.sha1)
-    feed.run(producers: threads, makeReader: makeReader,
-             consumers: [{ md5.consume(feed, progress: progress) }, { sha1.consume(feed) }])
+    if !feed.run(producers: threads, makeReader: makeReader,
+                 consumers: [{ md5.consume(feed, progress: progress) }, { sha1.consume(feed) }])
+    {
+      // No threads to be had: both digests from one read on this thread (same results, one core).
+      StreamDigest.digest([md5, sha1], windows: feed.windows, read: makeReader(0), progress: progress)
+    }
     return (try md5.result().get(), try sha1.result().get())
   }
 

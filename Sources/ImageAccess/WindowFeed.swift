@@ -3,6 +3,8 @@
 #elseif canImport(Darwin)
   import Darwin
 #endif
+import Dispatch
+import Synchronization
 
 /// One sequential read of a source that serves several consumers: each window is read once (mapped file, decoded
 /// E01, expanded DMG…) into a slot of a fixed ring and lent, read-only, to every consumer that wants it, each running
@@ -73,7 +75,12 @@ public final class WindowFeed: @unchecked Sendable {
 
   /// Reads every window with `producers` threads (`makeReader(p)` gives producer `p` its reader) while each of
   /// `consumers` runs on its own thread; returns when all have finished.
-  public func run(producers: Int, makeReader: @escaping @Sendable (Int) -> Reader, consumers: [@Sendable () -> Void]) {
+  ///
+  /// - Returns: `false` when those threads could not all be created (``Threads/runAll(_:)``): then nothing was read
+  ///   and no consumer ran, and the caller reads the source another way (``StreamDigest/digest(_:windows:read:progress:)``).
+  public func run(producers: Int, makeReader: @escaping @Sendable (Int) -> Reader, consumers: [@Sendable () -> Void])
+    -> Bool
+  {
     if buffers.isEmpty {
       buffers = (0..<held.count).map { _ in UnsafeMutableRawBufferPointer.allocate(byteCount: slotBytes, alignment: 64) }
     }
@@ -88,13 +95,15 @@ public final class WindowFeed: @unchecked Sendable {
       }
     }
     bodies += consumers
-    Threads.runAll(bodies)
+    return Threads.runAll(bodies)
   }
 
   /// Like ``run(producers:makeReader:consumers:)``, but one producer lends each window's bytes where they already
   /// are (a mapped window of a file) instead of copying them: `lend` is called once per window, and what it returns
-  /// is released as soon as every consumer has released the window.
-  public func run(lending lend: @escaping @Sendable (Range<Int>) throws -> LentBytes, consumers: [@Sendable () -> Void]) {
+  /// is released as soon as every consumer has released the window. Returns `false` as that does.
+  public func run(lending lend: @escaping @Sendable (Range<Int>) throws -> LentBytes, consumers: [@Sendable () -> Void])
+    -> Bool
+  {
     Threads.runAll([{ [self] in self.produce(0, of: 1) { _, range in try lend(range) } }] + consumers)
   }
 
@@ -188,31 +197,73 @@ public final class LentBytes: @unchecked Sendable {
 
 /// Plain threads for work that blocks on other threads (a dispatch pool may run fewer at once than asked).
 public enum Threads {
-  /// Runs every body on its own thread and returns when all have returned.
-  public static func runAll(_ bodies: [@Sendable () -> Void]) {
+  /// Test seam: at most this many threads are created per ``runAll(_:)`` call made in the current task (`nil`: no
+  /// limit), so that a test can make thread creation fail as `pthread_create` does when the system has none left.
+  @TaskLocal static var startLimit: Int? = nil
+
+  /// Runs every body on its own thread, all at once, and returns when all have returned.
+  ///
+  /// Every thread is created first and waits at a start gate; the bodies run only when all threads exist. When one
+  /// cannot be created (`pthread_create` fails), no body runs at all: the threads already made are let go without
+  /// running theirs and joined. Bodies that block on each other (the producers and consumers of a ``WindowFeed``)
+  /// therefore never end up waiting for a body that has no thread.
+  ///
+  /// - Returns: `true` when every body ran; `false` when the threads could not be created and none ran (the caller
+  ///   does the work another way).
+  public static func runAll(_ bodies: [@Sendable () -> Void]) -> Bool {
+    let gate = Gate()
+    let limit = startLimit ?? Int.max
     var threads: [pthread_t] = []
-    var unstarted: [@Sendable () -> Void] = []
+    var allStarted = true
     for body in bodies {
-      let box = Unmanaged.passRetained(Box(body)).toOpaque()
+      guard threads.count < limit else {
+        allStarted = false
+        break
+      }
+      let box = Unmanaged.passRetained(Box(body, gate)).toOpaque()
       var thread = pthread_t()
       let started = pthread_create(&thread, nil, { raw in
         guard let raw else { return nil }
         let box = Unmanaged<Box>.fromOpaque(raw).takeRetainedValue()
-        box.body()
+        if box.gate.pass() { box.body() }
         return nil
       }, box)
-      if started == 0 {
-        threads.append(thread)
-      } else {
-        unstarted.append(Unmanaged<Box>.fromOpaque(box).takeRetainedValue().body)
+      guard started == 0 else {
+        Unmanaged<Box>.fromOpaque(box).release()
+        allStarted = false
+        break
       }
+      threads.append(thread)
     }
-    for body in unstarted { body() }  // no thread to be had: run here, in order, once the others run
+    gate.open(run: allStarted, waiting: threads.count)
     for thread in threads { pthread_join(thread, nil) }
+    return allStarted
   }
 
   private final class Box: Sendable {
     let body: @Sendable () -> Void
-    init(_ body: @escaping @Sendable () -> Void) { self.body = body }
+    let gate: Gate
+    init(_ body: @escaping @Sendable () -> Void, _ gate: Gate) {
+      self.body = body
+      self.gate = gate
+    }
+  }
+
+  /// Where created threads wait until every thread of the call exists (or one could not be created).
+  private final class Gate: Sendable {
+    private let opened = DispatchSemaphore(value: 0)
+    private let run = Mutex(false)
+
+    /// Lets the `waiting` threads through; each runs its body only when `run`.
+    func open(run: Bool, waiting: Int) {
+      self.run.withLock { $0 = run }
+      for _ in 0..<waiting { opened.signal() }
+    }
+
+    /// Waits at the gate; true when the body is to run.
+    func pass() -> Bool {
+      opened.wait()
+      return run.withLock { $0 }
+    }
   }
 }

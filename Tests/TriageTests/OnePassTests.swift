@@ -2,7 +2,7 @@ import BlockScan
 import Crypto
 import Evidence
 import Foundation
-import ImageAccess
+@testable import ImageAccess
 import Testing
 import TestSupport
 
@@ -62,6 +62,42 @@ import TestSupport
     #expect(try outcome.digests[0].get() == Self.hex(SHA256.hash(data: Self.bytes)))
     #expect(try outcome.digests[1].get() == Self.hex(Insecure.SHA1.hash(data: Self.bytes)))
     expectSameScan(outcome.scan, scanner.scan(source: try SliceSource(image, offset: range.lowerBound, length: range.count)))
+  }
+
+  /// The threads of the shared read cannot all be created (`pthread_create` failing after `limit`, the test seam of
+  /// ``ImageAccess/Threads``): the pass does not hang, and separate reads give the same digests and scan.
+  @Test(arguments: [(0, 2), (1, 2), (3, 1), (4, 2)])
+  func withoutThreadsTheDigestsAndScanAreReadApartWithTheSameResults(limit: Int, producers: Int) throws {
+    let source = MemorySource(Self.bytes)
+    var options = ScanOptions()
+    options.windowSize = 4 << 20
+    let scanner = try ContentScanner(options: options)
+    let range = 20_480..<(Self.bytes.count - 4097)
+    let progress = ByteProgress()
+    let outcome = Threads.$startLimit.withValue(limit) {
+      OnePass.run(
+        source, digests: [.sha256, .md5, .sha1], scanner: scanner, scanRange: range, producers: producers, slots: 3,
+        progress: progress)
+    }
+    #expect(try outcome.digests[0].get() == Self.hex(SHA256.hash(data: Self.bytes)))
+    #expect(try outcome.digests[1].get() == Self.hex(Insecure.MD5.hash(data: Self.bytes)))
+    #expect(try outcome.digests[2].get() == Self.hex(Insecure.SHA1.hash(data: Self.bytes)))
+    expectSameScan(outcome.scan, scanner.scan(source: try SliceSource(source, offset: range.lowerBound, length: range.count)))
+    #expect(progress.done == Self.bytes.count)
+    // A mapped file (lent, not copied, when threads can be had) and an unreadable window: as with threads.
+    let image = try MappedImage(path: try Scratch.file(Self.bytes))
+    let mapped = Threads.$startLimit.withValue(limit) {
+      OnePass.run(image, digests: [.sha256], scanner: scanner, scanRange: range, slots: 2)
+    }
+    #expect(try mapped.digests[0].get() == Self.hex(SHA256.hash(data: Self.bytes)))
+    expectSameScan(mapped.scan, outcome.scan!)
+    let failing = Failing(inner: source, bad: (20 << 20)..<((20 << 20) + 10))
+    let threaded = OnePass.run(failing, digests: [.sha1], scanner: scanner, scanRange: range, slots: 2)
+    let alone = Threads.$startLimit.withValue(limit) {
+      OnePass.run(failing, digests: [.sha1], scanner: scanner, scanRange: range, slots: 2)
+    }
+    #expect(alone.digests == threaded.digests)
+    expectSameScan(alone.scan, threaded.scan!)
   }
 
   /// A source whose reads fail in one range.
@@ -135,5 +171,10 @@ import TestSupport
       #expect(digests.md5 == expected.0 && digests.sha1 == expected.1, "\(threads) threads")
     }
     #expect(image.checksumErrors().isEmpty)
+    // Decoding threads that cannot be created: the media is digested on the calling thread, the same digests.
+    for limit in [0, 1, 3] {
+      let digests = try Threads.$startLimit.withValue(limit) { try image.mediaDigests(bufferSize: 1 << 20, threads: 2) }
+      #expect(digests.md5 == expected.0 && digests.sha1 == expected.1, "at most \(limit) threads")
+    }
   }
 }

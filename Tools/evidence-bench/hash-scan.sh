@@ -5,7 +5,13 @@
 # Usage: Tools/evidence-bench/hash-scan.sh IMAGE [RUNS] [BIG_GIB]
 #   e.g. Tools/evidence-bench/hash-scan.sh /tmp/ringo-evidence-bench/mixed.bin 5 32
 #        (uses .build/release/ringo, or the binary named by $RINGO)
+#   The inputs (mixed.bin, mixed.E01, big32.sparseimage) are made by Tools/evidence-bench/make-inputs.sh [DIR].
 set -euo pipefail
+if [ $# -lt 1 ] || [ ! -f "$1" ]; then
+  echo "hash-scan: ${1:-no IMAGE given}: no such file; make the bench inputs first with" \
+    "Tools/evidence-bench/make-inputs.sh [DIR] (DIR defaults to /tmp/ringo-evidence-bench)" >&2
+  exit 1
+fi
 image="$1"; runs="${2:-3}"; big="${3:-0}"
 ringo="${RINGO:-$(dirname "$0")/../../.build/release/ringo}"
 out=$(mktemp -d); trap 'rm -rf "$out"' EXIT

@@ -20,6 +20,11 @@ guard arguments.count >= 2 else {
   exit(64)
 }
 let path = arguments[1]
+guard FileManager.default.fileExists(atPath: path) else {
+  print("\(path): no such file; make the bench inputs with Tools/evidence-bench/make-inputs.sh [DIR]"
+        + " (DIR defaults to /tmp/ringo-evidence-bench)")
+  exit(66)
+}
 let repetitions = arguments.firstIndex(of: "--repeat").flatMap { Int(arguments[$0 + 1]) } ?? 3
 let clock = ContinuousClock()
 func seconds(_ d: Duration) -> Double { Double(d.components.seconds) + Double(d.components.attoseconds) / 1e18 }
@@ -55,12 +60,13 @@ let read = try best {
   }
 }
 let threads = EWFImage.decodeThreads
-let readParallel = best {
+let readParallel = try best {
   let feed = WindowFeed(windows: WindowFeed.split(0..<image.byteCount, size: 4 << 20), consumers: [0..<Int.max],
                         slots: threads + 3)
-  feed.run(producers: threads, makeReader: image.makeReader, consumers: [{
+  let ran = feed.run(producers: threads, makeReader: image.makeReader, consumers: [{
     for index in feed.windows.indices { _ = try? feed.withWindow(index) { $0.count } }
   }])
+  guard ran else { throw ParseError(.invalid("the \(threads + 1) decoding threads could not be created"), in: "bench", at: nil) }
 }
 let digestsOne = try best { _ = try image.mediaDigests(threads: 1) }
 let digests = try best { _ = try image.mediaDigests() }

@@ -20,7 +20,9 @@ public enum OnePass {
   /// Reads `source` once with `producers` threads (`makeReader(p)` gives each its own reader; `nil`: copy from
   /// `source`) and hands every window to `digests` and, for the windows of `scanRange`, to `scanner`.
   ///
-  /// The scan result is the one ``BlockScan/ContentScanner/scan(source:ranges:)`` gives over the same bytes.
+  /// The scan result is the one ``BlockScan/ContentScanner/scan(source:ranges:)`` gives over the same bytes. When
+  /// the threads of the shared read cannot be created, the digests and the scan are read apart, one after the other
+  /// on the calling thread, with the same results.
   public static func run(
     _ source: any ByteSource, digests: [Digest], scanner: ContentScanner? = nil, scanRange: Range<Int>? = nil,
     producers: Int = 1, makeReader: (@Sendable (Int) -> WindowFeed.Reader)? = nil, slots: Int = 6,
@@ -58,11 +60,27 @@ public enum OnePass {
         }
       }
     }
-    if makeReader == nil, let image = source as? MappedImage {
-      feed.run(lending: { try image.lend($0) }, consumers: consumers)  // a mapped file: no copy
-    } else {
-      let copy = WindowFeed.copier(source)
-      feed.run(producers: producers, makeReader: makeReader ?? { _ in copy }, consumers: consumers)
+    let copy = WindowFeed.copier(source)
+    let ran =
+      if makeReader == nil, let image = source as? MappedImage {
+        feed.run(lending: { try image.lend($0) }, consumers: consumers)  // a mapped file: no copy
+      } else {
+        feed.run(producers: producers, makeReader: makeReader ?? { _ in copy }, consumers: consumers)
+      }
+    guard ran else {
+      // No threads to be had: separate reads on this thread, the digests first, then the scan (same results).
+      let separate = digests.map { StreamDigest($0) }
+      StreamDigest.digest(separate, windows: windows, read: makeReader?(0) ?? copy, progress: progress)
+      let scan = scanner.flatMap { scanner in
+        scanned.map { scanned in
+          scanner.scan(byteCount: scanned.count) { range, body in
+            try source.withBytes((range.lowerBound + scanned.lowerBound)..<(range.upperBound + scanned.lowerBound)) {
+              body($0)
+            }
+          }
+        }
+      }
+      return Outcome(digests: separate.map { $0.result() }, scan: scan)
     }
     return Outcome(
       digests: sinks.map { $0.result() },
