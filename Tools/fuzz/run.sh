@@ -19,8 +19,9 @@ timeout_s="${FUZZ_TIMEOUT:-5}"
 # The Swift runtime's own crash handler reads memory in ways ASan reports as its own bug; libFuzzer prints the stack.
 export SWIFT_BACKTRACE=enable=no
 export LSAN_OPTIONS="suppressions=$here/lsan.supp${LSAN_OPTIONS:+:$LSAN_OPTIONS}"
-flags=(-c release -Xswiftc -sanitize=fuzzer,address -Xswiftc -parse-as-library
+flags=(-c release --manifest-cache none -Xswiftc -sanitize=fuzzer,address -Xswiftc -parse-as-library
   -Xswiftc -Xclang-linker -Xswiftc -fuse-ld=lld)
+# --manifest-cache none: Package.swift reads harnesses.txt, and a cached manifest would not see a harness added there.
 # ld.gold (the default) fails on these links with an internal error; lld ships with the Swift toolchain.
 
 # FUZZ_SKIP_BUILD=1: use what was built (two run.sh at once must not both run swift build on this package).
